@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that rankpool's build and tests need -- only those missing.
+# Does nothing else: no build, no environment changes.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config
+  libopenmpi-dev openmpi-bin            # MPI
+  libhdf5-openmpi-dev hdf5-tools        # parallel HDF5 1.10 + h5dump for cross-checks
+  libcli11-dev nlohmann-json3-dev       # CLI parsing, JSON reports
+  catch2                                # unit and MPI tests
+  python3 python3-numpy python3-h5py    # independent reader in the tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo=()
+if ((EUID != 0)); then
+  command -v sudo >/dev/null || { echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,66 @@
+// rankpool: MPI scatter/square/gather of 1-D HDF5 arrays.
+// Every rank parses the same arguments; only rank 0 prints. Errors every rank agreed on end
+// normally with exit code 1 (2 for usage errors); an error only one rank knows about ends
+// the whole job with MPI_Abort so no rank is left waiting.
+#include <CLI/CLI.hpp>
+#include <hdf5.h>
+
+#include <iostream>
+#include <sstream>
+
+#include "cli/square_command.hpp"
+#include "h5/error.hpp"
+#include "mpi/environment.hpp"
+#include "util/error.hpp"
+#include "version.hpp"
+
+namespace {
+
+std::string version_text() {
+    unsigned major = 0, minor = 0, release = 0;
+    H5get_libversion(&major, &minor, &release);
+#ifdef H5_HAVE_PARALLEL
+    const char* flavour = " (parallel)";
+#else
+    const char* flavour = " (serial)";
+#endif
+    return "rankpool " RANKPOOL_VERSION "\nMPI: " + rankpool::mpi::library_version() + "\nHDF5: " +
+           std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release) + flavour;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    rankpool::mpi::Environment mpi_environment(argc, argv);
+    rankpool::h5::silence_errors();
+    const bool prints = rankpool::mpi::rank() == 0;
+
+    CLI::App app("rankpool: MPI scientific computing the tutorial's way, done well", "rankpool");
+    app.set_version_flag("--version", version_text);
+    app.require_subcommand(1);
+    rankpool::SquareOptions square_options;
+    CLI::App& square = rankpool::cli::add_square_command(app, square_options);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::ostringstream out, err;
+        const int code = app.exit(e, out, err);
+        if (prints) {
+            std::cout << out.str() << std::flush;
+            if (!err.str().empty()) std::cerr << "rankpool: " << err.str() << "Run 'rankpool --help' for the options.\n";
+        }
+        return code == 0 ? 0 : 2;
+    }
+
+    try {
+        if (square.parsed()) return rankpool::cli::run_square_command(square_options);
+        return 2;
+    } catch (const rankpool::AgreedError& e) {
+        if (prints) std::cerr << "rankpool: error: " << e.what() << std::endl;
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "rankpool: error on rank " << rankpool::mpi::rank() << ": " << e.what() << std::endl;
+        rankpool::mpi::abort_job(1);
+    }
+}

@@ -1,0 +1,115 @@
+#include "h5/dataset.hpp"
+
+#include <vector>
+
+#include "h5/file.hpp"
+#include "util/error.hpp"
+
+namespace rankpool::h5 {
+
+namespace {
+
+// H5Lexists fails (rather than answering no) when a middle component is missing, so walk
+// the path one link at a time.
+bool link_exists(hid_t file, const std::string& name) {
+    std::size_t pos = 0;
+    while (pos != std::string::npos) {
+        pos = name.find('/', pos + 1);
+        const std::string prefix = name.substr(0, pos);
+        if (prefix.empty() || prefix == "/") continue;
+        const htri_t exists = H5Lexists(file, prefix.c_str(), H5P_DEFAULT);
+        if (exists <= 0) {
+            H5Eclear2(H5E_DEFAULT);
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string found_list(hid_t file) {
+    const auto names = list_datasets(file);
+    if (names.empty()) return "the file holds no datasets";
+    std::string text = "found: ";
+    constexpr std::size_t shown = 20;
+    for (std::size_t i = 0; i < names.size() && i < shown; ++i)
+        text += (i ? ", " : "") + names[i];
+    if (names.size() > shown) text += ", ... (" + std::to_string(names.size()) + " in all)";
+    return text;
+}
+
+std::string shape_text(const std::vector<hsize_t>& dims) {
+    std::string text;
+    for (hsize_t d : dims) text += (text.empty() ? "" : " x ") + std::to_string(d);
+    return text;
+}
+
+}  // namespace
+
+Dataset1D open_1d(hid_t file, const std::string& name, const std::string& file_label) {
+    const std::string label = file_label + ":" + name;
+    if (name.empty() || !link_exists(file, name))
+        throw Error(file_label + ": no dataset '" + name + "' (" + found_list(file) + ")");
+
+    H5O_info_t info;
+    check(H5Oget_info_by_name2(file, name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT),
+          label + ": cannot inspect");
+    if (info.type != H5O_TYPE_DATASET)
+        throw Error(label + ": is a " + (info.type == H5O_TYPE_GROUP ? "group" : "named type") +
+                    ", not a dataset (" + found_list(file) + ")");
+
+    Handle dataset = checked(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose,
+                             label + ": cannot open the dataset");
+    const Handle type = checked(H5Dget_type(dataset.id()), H5Tclose, label + ": cannot read its type");
+    const Dtype dtype = dtype_of_file_type(type.id(), label);
+
+    const Handle space = checked(H5Dget_space(dataset.id()), H5Sclose, label + ": cannot read its shape");
+    const int rank = H5Sget_simple_extent_ndims(space.id());
+    if (rank < 0) check(rank, label + ": cannot read its shape");
+    if (rank != 1) {
+        std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+        H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+        throw Error(label + ": is " + (rank == 0 ? "a scalar" : std::to_string(rank) + "-D (" + shape_text(dims) + ")") +
+                    "; rankpool squares a 1-D dataset");
+    }
+    hsize_t size = 0;
+    H5Sget_simple_extent_dims(space.id(), &size, nullptr);
+    return {std::move(dataset), dtype, static_cast<std::int64_t>(size)};
+}
+
+Handle create_1d(hid_t file, const std::string& name, hid_t type, std::int64_t size) {
+    const hsize_t dims[1] = {static_cast<hsize_t>(size)};
+    const Handle space = checked(H5Screate_simple(1, dims, nullptr), H5Sclose, "dataspace for " + name);
+    const Handle create = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "properties for " + name);
+    // Every element is written right after creation: writing fill values first is wasted I/O.
+    check(H5Pset_fill_time(create.id(), H5D_FILL_TIME_NEVER), "properties for " + name);
+    return checked(H5Dcreate2(file, name.c_str(), type, space.id(), H5P_DEFAULT, create.id(), H5P_DEFAULT),
+                   H5Dclose, "cannot create dataset " + name);
+}
+
+namespace {
+void write_scalar_attribute(hid_t object, const std::string& name, hid_t type, const void* value) {
+    const Handle space = checked(H5Screate(H5S_SCALAR), H5Sclose, "attribute " + name);
+    const Handle attribute = checked(H5Acreate2(object, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                                     H5Aclose, "cannot create attribute " + name);
+    check(H5Awrite(attribute.id(), type, value), "cannot write attribute " + name);
+}
+}  // namespace
+
+void write_attribute(hid_t object, const std::string& name, std::int64_t value) {
+    write_scalar_attribute(object, name, H5T_NATIVE_INT64, &value);
+}
+
+void write_attribute(hid_t object, const std::string& name, std::uint64_t value) {
+    write_scalar_attribute(object, name, H5T_NATIVE_UINT64, &value);
+}
+
+void write_attribute(hid_t object, const std::string& name, const std::string& value) {
+    // Variable-length UTF-8: h5py reads it back as str, h5dump shows it plainly.
+    const Handle type = checked(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+    check(H5Tset_size(type.id(), H5T_VARIABLE), "string type");
+    check(H5Tset_cset(type.id(), H5T_CSET_UTF8), "string type");
+    const char* text = value.c_str();
+    write_scalar_attribute(object, name, type.id(), &text);
+}
+
+}  // namespace rankpool::h5

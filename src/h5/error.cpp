@@ -1,0 +1,41 @@
+#include "h5/error.hpp"
+
+#include <vector>
+
+#include "util/error.hpp"
+
+namespace rankpool::h5 {
+
+void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+namespace {
+herr_t collect(unsigned /*n*/, const H5E_error2_t* entry, void* data) {
+    auto& lines = *static_cast<std::vector<std::string>*>(data);
+    if (entry->desc != nullptr && entry->desc[0] != '\0') lines.emplace_back(entry->desc);
+    return 0;
+}
+}  // namespace
+
+std::string error_stack() {
+    std::vector<std::string> lines;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect, &lines);
+    H5Eclear2(H5E_DEFAULT);
+    // The innermost entries say what actually went wrong; the outer ones repeat the API call.
+    std::string text;
+    for (std::size_t i = 0; i < lines.size() && i < 3; ++i) {
+        if (!text.empty()) text += "; ";
+        text += lines[i];
+    }
+    return text.empty() ? "HDF5 reported no details" : text;
+}
+
+Handle checked(hid_t id, Handle::Closer close, const std::string& what) {
+    if (id < 0) throw Error(what + ": " + error_stack());
+    return Handle(id, close);
+}
+
+void check(herr_t status, const std::string& what) {
+    if (status < 0) throw Error(what + ": " + error_stack());
+}
+
+}  // namespace rankpool::h5

@@ -1,0 +1,41 @@
+#pragma once
+// The two outputs a person or a script reads: the printed head and timings, and the JSON report.
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <type_traits>
+
+#include <string>
+#include <vector>
+
+#include "square/options.hpp"
+#include "square/result.hpp"
+
+namespace rankpool {
+
+// The first values of the result the way pandas prints a Series:
+//   0    3364
+//   1     441
+//   Name: squared, dtype: int64
+std::string format_head(const std::vector<std::string>& values, const std::string& dtype);
+
+// One line: "timings (s, max over 4 ranks): generate 0.031 | ... | total 0.210".
+std::string format_timings(const SquareResult& result);
+
+nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptions& options);
+
+// A value as text: integers exactly, floats with 6 decimals (format_head trims them).
+template <class T>
+std::string value_text(T value) {
+    if constexpr (std::is_floating_point_v<T>) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%.6f", static_cast<double>(value));
+        return text;
+    } else if constexpr (std::is_signed_v<T>) {
+        return std::to_string(static_cast<long long>(value));
+    } else {
+        return std::to_string(static_cast<unsigned long long>(value));
+    }
+}
+
+}  // namespace rankpool

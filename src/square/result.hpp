@@ -1,0 +1,24 @@
+#pragma once
+// What a `rankpool square` run produced: enough for the printout and the JSON report.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mpi/phase_timer.hpp"
+#include "util/dtype.hpp"
+
+namespace rankpool {
+
+struct SquareResult {
+    int ranks = 0;
+    std::int64_t n = 0;
+    Dtype dtype_in = Dtype::int64;
+    Dtype dtype_out = Dtype::int64;
+    std::vector<std::int64_t> counts;  // elements per rank
+    std::string source;                // "data.h5:/run7/values", or "" when generated
+    std::vector<std::pair<std::string, mpi::PhaseStats>> phases;  // in the order they ran
+    std::vector<std::string> head;     // rank 0: the first values of the result, as text
+};
+
+}  // namespace rankpool

@@ -1,0 +1,31 @@
+#pragma once
+// An output file that appears under its final name only once it is complete.
+// The content is written to a temporary name in the same folder (so the rename is atomic on
+// every POSIX file system) and commit() renames it; if commit() is never reached, the
+// destructor removes the temporary file, so a failed run leaves nothing behind.
+#include <filesystem>
+
+namespace rankpool {
+
+class PendingFile {
+public:
+    // Creates the parent folders of final_path. Throws Error if that fails.
+    explicit PendingFile(std::filesystem::path final_path);
+    ~PendingFile();
+    PendingFile(const PendingFile&) = delete;
+    PendingFile& operator=(const PendingFile&) = delete;
+
+    const std::filesystem::path& temp_path() const { return temp_; }
+    const std::filesystem::path& final_path() const { return final_; }
+    void commit();  // rename temp -> final; throws Error on failure
+
+private:
+    std::filesystem::path final_;
+    std::filesystem::path temp_;
+    bool committed_ = false;
+};
+
+// True when a and b name the same existing file (hard links and symlinks included).
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b);
+
+}  // namespace rankpool
