@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
         const int code = app.exit(e, out, err);
         if (prints) {
             std::cout << out.str() << std::flush;
-            if (!err.str().empty()) std::cerr << "rankpool: " << err.str() << "Run 'rankpool --help' for the options.\n";
+            if (!err.str().empty()) std::cerr << "rankpool: " << err.str() << std::flush;
         }
         return code == 0 ? 0 : 2;
     }

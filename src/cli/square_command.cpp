@@ -1,5 +1,7 @@
 #include "cli/square_command.hpp"
 
+#include "cli/number_option.hpp"
+
 #include <iostream>
 
 #include "mpi/environment.hpp"
@@ -21,11 +23,8 @@ CLI::App& add_square_command(CLI::App& app, SquareOptions& options) {
         "or float dataset, any byte order, contiguous or chunked/compressed");
     input->type_name("FILE[:/DATASET]");
 
-    auto* n = cmd.add_option("--n", options.n, "Number of values to generate")
-                  ->check(CLI::NonNegativeNumber)
-                  ->capture_default_str();
-    auto* seed = cmd.add_option("--seed", options.seed, "Seed of the counter-based generator")
-                     ->capture_default_str();
+    auto* n = add_number_option<std::int64_t>(cmd, "--n", options.n, "Number of values to generate", 0);
+    auto* seed = add_number_option<std::uint64_t>(cmd, "--seed", options.seed, "Seed of the counter-based generator");
     auto* dtype = cmd.add_option_function<std::string>(
                          "--dtype", [&](const std::string& name) { options.dtype = *parse_dtype(name); },
                          "Type of the generated values: " + dtype_choices() +
@@ -34,19 +33,18 @@ CLI::App& add_square_command(CLI::App& app, SquareOptions& options) {
                           [](std::string& name) {
                               return parse_dtype(name) ? std::string() : "unknown dtype '" + name + "'; choose one of " + dtype_choices();
                           },
-                          "DTYPE"))
+                          ""))
+                      ->type_name("DTYPE")
                       ->default_str("int64");
     input->excludes(n)->excludes(seed)->excludes(dtype);
 
     cmd.add_option("--output", options.output, "HDF5 file to write (/numbers when generated, /squared)")
+        ->type_name("FILE")
         ->capture_default_str();
-    cmd.add_option("--report", options.report, "Write a JSON report of sizes and per-phase timings");
-    cmd.add_option("--head", options.head, "Print the first K values of the result")
-        ->check(CLI::NonNegativeNumber)
-        ->capture_default_str();
-    cmd.add_option("--repeat", options.repeat, "Repeat scatter, square and gather K times; report medians")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
+    cmd.add_option("--report", options.report, "Write a JSON report of sizes and per-phase timings")
+        ->type_name("FILE.json");
+    add_number_option<int>(cmd, "--head", options.head, "Print the first K values of the result", 0);
+    add_number_option<int>(cmd, "--repeat", options.repeat, "Repeat scatter, square and gather K times; report medians", 1);
     return cmd;
 }
 
