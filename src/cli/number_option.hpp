@@ -28,7 +28,7 @@ CLI::Option* add_number_option(CLI::App& app, const std::string& name, T& value,
                 return "'" + text + "' is not a whole number from " + std::to_string(min) + " to " + std::to_string(max);
             return {};
         },
-        "INT"));
+        ""));
     option->type_name("INT")->default_str(std::to_string(value));
     return option;
 }
