@@ -29,8 +29,8 @@ constexpr bool square_may_overflow = std::is_integral_v<T> && std::is_same_v<T, 
 
 // out[i] = in[i]^2 for i < n. `in` and `out` may be the same array (in place, when the types
 // match). For int64/uint64, returns the index of the first element whose square does not fit
-// and stops there: that element and the ones after it are left unsquared, so in[index] still
-// holds the offending value.
+// and stops before squaring the block that holds it, so in[index] still holds the offending
+// value (the output is then incomplete and must be discarded).
 template <class T>
 std::optional<std::size_t> square(const T* in, squared_t<T>* out, std::size_t n) {
     using Out = squared_t<T>;

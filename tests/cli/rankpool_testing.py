@@ -1,0 +1,156 @@
+"""Shared helpers for the whole-program tests of `rankpool square`.
+
+Environment: RANKPOOL (the binary; default build/rankpool under the repository root) and
+MPIEXEC (default `mpirun`). Needs only the standard library, numpy and h5py.
+"""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+BINARY = os.environ.get("RANKPOOL", str(REPO / "build" / "rankpool"))
+MPIEXEC = os.environ.get("MPIEXEC", "mpirun")
+
+DEFAULT_N = 10_000_000
+DEFAULT_SEED = 20240601
+# The dtype of the square of each input dtype.
+SQUARED = {
+    "int8": "int16", "int16": "int32", "int32": "int64", "int64": "int64",
+    "uint8": "uint16", "uint16": "uint32", "uint32": "uint64", "uint64": "uint64",
+    "float32": "float32", "float64": "float64",
+}
+INT64_LIMIT = 3037000499    # floor(sqrt(2**63 - 1))
+UINT64_LIMIT = 4294967295   # floor(sqrt(2**64 - 1))
+TIMING_PREFIX = "timings (s, max over "
+
+
+def run(args, ranks=2, cwd=None, timeout=120):
+    """Runs `MPIEXEC -q --oversubscribe -np RANKS BINARY ARGS...`; returns (returncode, stdout, stderr).
+
+    Fails (AssertionError) if the run outlives `timeout` seconds or if HDF5-DIAG shows up.
+    """
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    command = [MPIEXEC, "-q", "--oversubscribe", "-np", str(ranks), BINARY, *map(str, args)]
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, start_new_session=True) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # mpirun and the ranks it started
+            proc.communicate()
+            raise AssertionError(f"timed out after {timeout} s: {' '.join(command)}") from None
+    for name, text in (("stdout", stdout), ("stderr", stderr)):
+        if "HDF5-DIAG" in text:
+            raise AssertionError(f"HDF5-DIAG in {name} of {' '.join(command)}:\n{text}")
+    return proc.returncode, stdout, stderr
+
+
+def splitmix64(n, seed=DEFAULT_SEED):
+    """Outputs 0..n-1 of SplitMix64 started at `seed`, as uint64 (numpy arrays wrap mod 2**64)."""
+    u64 = np.uint64
+    z = u64(seed) + np.arange(1, n + 1, dtype=u64) * u64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> u64(30))) * u64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> u64(27))) * u64(0x94D049BB133111EB)
+    return z ^ (z >> u64(31))
+
+
+def generate(n, seed=DEFAULT_SEED, dtype="int64"):
+    """The array `rankpool square --n N --seed S --dtype D` should generate."""
+    z = splitmix64(n, seed)
+    if dtype == "float64":
+        return 1.0 + 99.0 * ((z >> np.uint64(11)).astype(np.float64) / 2.0**53)
+    if dtype == "float32":
+        unit = (z >> np.uint64(40)).astype(np.float32) / np.float32(2**24)
+        return np.float32(1) + np.float32(99) * unit
+    # 1 + ((z * 99) >> 64) with a 128-bit product, from the two 32-bit halves of z.
+    high, low = z >> np.uint64(32), z & np.uint64(0xFFFFFFFF)
+    scaled = (high * np.uint64(99) + ((low * np.uint64(99)) >> np.uint64(32))) >> np.uint64(32)
+    return (scaled + np.uint64(1)).astype(dtype)
+
+
+def squares(values):
+    """Independent expectation: the squares of `values` in the widened dtype."""
+    wide = values.astype(SQUARED[values.dtype.name])
+    return wide * wide
+
+
+def read(path, dataset="/squared"):
+    """(values, attributes) of a dataset, values in native byte order."""
+    with h5py.File(path, "r") as f:
+        data = f[dataset]
+        return data[()].astype(data.dtype.newbyteorder("=")), dict(data.attrs)
+
+
+def datasets(path):
+    """Sorted names of every dataset in an HDF5 file."""
+    names = []
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: names.append("/" + name) if isinstance(obj, h5py.Dataset) else None)
+    return sorted(names)
+
+
+def write_input(path, values, dataset="/numbers", **create_options):
+    """Writes `values` (any dtype and byte order) as a 1-D dataset, creating its groups."""
+    with h5py.File(path, "a") as f:
+        f.create_dataset(dataset, data=values, **create_options)
+
+
+def head_lines(values):
+    """The lines pandas prints for pd.Series(values) of non-negative integers, before "Name:"."""
+    index_width, value_width = len(str(len(values) - 1)), max(len(str(v)) for v in values)
+    return [f"{i:<{index_width}}    {v:>{value_width}}" for i, v in enumerate(values)]
+
+
+class TempDirTestCase(unittest.TestCase):
+    """Each test runs in its own temporary directory, `self.dir` (a Path)."""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory(prefix="rankpool-cli-")
+        self.addCleanup(tmp.cleanup)
+        self.dir = Path(tmp.name)
+
+    def square(self, *args, ranks=2, ok=True, timeout=120):
+        """Runs `rankpool square ARGS` in self.dir; with ok, asserts it succeeded."""
+        code, out, err = run(["square", *args], ranks=ranks, cwd=self.dir, timeout=timeout)
+        if ok:
+            self.assertEqual(code, 0, f"rankpool square {' '.join(map(str, args))} failed:\n{out}{err}")
+            self.assertEqual(err, "")
+        return code, out, err
+
+    def snapshot(self):
+        """{path relative to self.dir: its bytes (None for a folder)} for everything under self.dir."""
+        return {str(p.relative_to(self.dir)): None if p.is_dir() else p.read_bytes() for p in self.dir.rglob("*")}
+
+    def report(self, name):
+        return json.loads((self.dir / name).read_text())
+
+    def assertSquared(self, path, numbers, dataset="/squared"):
+        """Asserts that `dataset` in `path` holds the squares of `numbers` in the widened dtype."""
+        got, _ = read(path, dataset)
+        want = squares(numbers)
+        self.assertEqual(got.dtype, want.dtype)
+        self.assertEqual(got.shape, want.shape)
+        if want.dtype.kind == "f":
+            np.testing.assert_allclose(got, want, rtol=np.finfo(want.dtype).eps, atol=0)
+        else:
+            np.testing.assert_array_equal(got, want)
+
+    def assertFailedCleanly(self, result, code, message, before):
+        """A failed run: exit `code`, nothing on stdout, a single error line from rank 0 that
+        contains `message` (plus the --help hint for usage errors), and no new or changed paths."""
+        returncode, out, err = result
+        self.assertEqual(returncode, code, out + err)
+        self.assertEqual(out, "")
+        lines = err.splitlines()
+        self.assertTrue(lines, "no error message")
+        self.assertTrue(lines[0].startswith("rankpool: error: " if code == 1 else "rankpool: "), err)
+        self.assertIn(message, lines[0])
+        self.assertEqual(lines[1:], [] if code == 1 else ["Run with --help for more information."], err)
+        self.assertEqual(self.snapshot(), before)

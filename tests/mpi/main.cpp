@@ -1,0 +1,19 @@
+// MPI test runner: MPI_Init, the Catch2 session on every rank, then the ranks agree on the
+// outcome (the worst exit code wins), so a failure on any rank fails the test everywhere.
+// Tests use CHECK rather than REQUIRE before a collective: a rank that stopped early would
+// leave the others waiting.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+#include <mpi.h>
+
+#include "h5/error.hpp"
+
+int main(int argc, char** argv) {
+    MPI_Init(&argc, &argv);
+    rankpool::h5::silence_errors();
+    const int result = Catch::Session().run(argc, argv);
+    int worst = 0;
+    MPI_Allreduce(&result, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Finalize();
+    return worst;
+}

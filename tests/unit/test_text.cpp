@@ -1,0 +1,73 @@
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+
+#include "square/options.hpp"
+#include "square/report.hpp"
+#include "util/pending_file.hpp"
+
+using namespace rankpool;
+namespace fs = std::filesystem;
+
+TEST_CASE("the head prints like a pandas Series", "[report]") {
+    // pandas: pd.Series([9, 3969, 1], name="squared").head()
+    CHECK(format_head({"9", "3969", "1"}, "int64") ==
+          "0       9\n"
+          "1    3969\n"
+          "2       1\n"
+          "Name: squared, dtype: int64\n");
+    CHECK(format_head({}, "int64") == "Series([], Name: squared, dtype: int64)\n");
+}
+
+TEST_CASE("float heads keep the decimals that matter like pandas", "[report]") {
+    CHECK(format_head({value_text(2.25), value_text(100.0)}, "float64") ==
+          "0      2.25\n"
+          "1    100.00\n"
+          "Name: squared, dtype: float64\n");
+    CHECK(format_head({value_text(4.0)}, "float32") == "0    4.0\nName: squared, dtype: float32\n");
+}
+
+TEST_CASE("value_text prints integers exactly", "[report]") {
+    CHECK(value_text(std::int8_t{-128}) == "-128");
+    CHECK(value_text(std::uint8_t{255}) == "255");
+    CHECK(value_text(std::uint64_t{18446744073709551615u}) == "18446744073709551615");
+}
+
+TEST_CASE("an input spec splits at the last colon-slash", "[options]") {
+    auto spec = parse_input_spec("data.h5");
+    CHECK(spec.file == "data.h5");
+    CHECK(spec.dataset == "/numbers");
+    spec = parse_input_spec("runs/data.h5:/run7/values");
+    CHECK(spec.file == "runs/data.h5");
+    CHECK(spec.dataset == "/run7/values");
+    spec = parse_input_spec("odd:name.h5:/x");
+    CHECK(spec.file == "odd:name.h5");
+    CHECK(spec.dataset == "/x");
+}
+
+TEST_CASE("a pending file appears only on commit", "[pending_file]") {
+    const fs::path dir = fs::temp_directory_path() / ("rankpool-unit-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    const fs::path target = dir / "nested" / "out.txt";
+    {
+        PendingFile pending(target);  // creates the parent folders
+        std::ofstream(pending.temp_path()) << "half";
+        CHECK(fs::exists(pending.temp_path()));
+        CHECK(pending.temp_path().parent_path() == target.parent_path());
+    }
+    CHECK_FALSE(fs::exists(target));
+    CHECK(fs::is_empty(target.parent_path()));  // the temporary file is gone too
+    {
+        PendingFile pending(target);
+        std::ofstream(pending.temp_path()) << "whole";
+        pending.commit();
+    }
+    std::string text;
+    std::ifstream(target) >> text;
+    CHECK(text == "whole");
+    CHECK(same_file(target, target));
+    CHECK_FALSE(same_file(target, dir / "missing"));
+    fs::remove_all(dir);
+}
