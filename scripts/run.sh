@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# scripts/run.sh [ARGS...]
+# The main job on a fresh machine: install what is missing, build (Release), then run
+#   mpirun build/rankpool square ARGS
+# on all cores (one rank per core; set RANKPOOL_RANKS=N to choose). Outputs land in the
+# current folder (squares.h5 by default).
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+"$repo/scripts/setup.sh"
+(cd "$repo" && cmake --preset release >/dev/null && cmake --build --preset release --parallel --target rankpool)
+
+if ((EUID == 0)); then
+  # Containers and CI run as root; Open MPI refuses that unless told otherwise.
+  echo "run.sh: running as root, so allowing Open MPI to run as root (OMPI_ALLOW_RUN_AS_ROOT=1)" >&2
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+ranks=()
+[[ -n "${RANKPOOL_RANKS:-}" ]] && ranks=(-np "$RANKPOOL_RANKS")
+exec mpirun -q "${ranks[@]}" "$repo/build/rankpool" square "$@"
