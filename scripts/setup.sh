@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make pkg-config
+  cmake g++ make
   libopenmpi-dev openmpi-bin            # MPI
   libhdf5-openmpi-dev hdf5-tools        # parallel HDF5 1.10 + h5dump for cross-checks
   libcli11-dev nlohmann-json3-dev       # CLI parsing, JSON reports

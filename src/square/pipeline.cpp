@@ -150,16 +150,18 @@ void run_typed(Job& job, double open_seconds) {
         }));
     }
 
-    // Squaring in place destroys the input; a repeated run starts again from a saved copy.
+    // Squaring in place destroys rank 0's input; a repetition starts again from a saved copy.
+    // (The other ranks receive a fresh chunk from every scatter.)
+    const bool restore = in_place && o.repeat > 1 && job.is_root();
     Buffer<T> pristine;
-    if (in_place && o.repeat > 1)
-        mpi::agree(job.comm, [&] {
-            pristine = Buffer<T>(data.size());
-            std::memcpy(pristine.data(), data.data(), data.size() * sizeof(T));
-        });
+    mpi::agree(job.comm, [&] {
+        if (!restore) return;
+        pristine = Buffer<T>(data.size());
+        std::memcpy(pristine.data(), data.data(), data.size() * sizeof(T));
+    });
 
     for (int repetition = 0; repetition < o.repeat; ++repetition) {
-        if (repetition > 0 && in_place) std::memcpy(data.data(), pristine.data(), data.size() * sizeof(T));
+        if (repetition > 0 && restore) std::memcpy(data.data(), pristine.data(), data.size() * sizeof(T));
         job.times.add("scatter", mpi::timed_collective(job.comm, [&] {
             mpi::scatterv<T>(job.comm, root, counts, displs, data.span());
         }));

@@ -28,7 +28,8 @@ SQUARED = {
 }
 INT64_LIMIT = 3037000499    # floor(sqrt(2**63 - 1))
 UINT64_LIMIT = 4294967295   # floor(sqrt(2**64 - 1))
-TIMING_PREFIX = "timings (s, max over "
+GENERATE_PHASES = ["generate", "write_input", "scatter", "square", "gather", "write_output", "total"]
+READ_PHASES = ["read", "scatter", "square", "gather", "write_output", "total"]
 
 
 def run(args, ranks=2, cwd=None, timeout=120):
@@ -76,9 +77,19 @@ def generate(n, seed=DEFAULT_SEED, dtype="int64"):
 
 
 def squares(values):
-    """Independent expectation: the squares of `values` in the widened dtype."""
+    """Independent expectation: the squares of `values` in the widened dtype (floats may overflow to inf)."""
     wide = values.astype(SQUARED[values.dtype.name])
-    return wide * wide
+    with np.errstate(over="ignore"):
+        return wide * wide
+
+
+def counts(n, ranks):
+    """Chunk sizes per rank, as np.array_split makes them."""
+    return [len(chunk) for chunk in np.array_split(np.broadcast_to(0, n), ranks)]
+
+
+def ranks_text(ranks):
+    return f"{ranks} rank" + ("" if ranks == 1 else "s")
 
 
 def read(path, dataset="/squared"):
@@ -128,9 +139,6 @@ class TempDirTestCase(unittest.TestCase):
         """{path relative to self.dir: its bytes (None for a folder)} for everything under self.dir."""
         return {str(p.relative_to(self.dir)): None if p.is_dir() else p.read_bytes() for p in self.dir.rglob("*")}
 
-    def report(self, name):
-        return json.loads((self.dir / name).read_text())
-
     def assertSquared(self, path, numbers, dataset="/squared"):
         """Asserts that `dataset` in `path` holds the squares of `numbers` in the widened dtype."""
         got, _ = read(path, dataset)
@@ -141,6 +149,58 @@ class TempDirTestCase(unittest.TestCase):
             np.testing.assert_allclose(got, want, rtol=np.finfo(want.dtype).eps, atol=0)
         else:
             np.testing.assert_array_equal(got, want)
+
+    def assertAttributes(self, path, *, n, ranks, dtype_in, **seed_or_source):
+        """The attributes of /squared: n, ranks, dtype_in, dtype_out, rankpool_version and seed or source."""
+        _, attrs = read(path)
+        expected = dict(n=n, ranks=ranks, dtype_in=dtype_in, dtype_out=SQUARED[dtype_in], **seed_or_source)
+        self.assertEqual({key: attrs.get(key) for key in expected}, expected)
+        self.assertEqual(set(attrs), set(expected) | {"rankpool_version"})
+        self.assertIsInstance(attrs["rankpool_version"], str)
+        for key, dtype in (("n", np.int64), ("ranks", np.int64), ("seed", np.uint64)):
+            if key in expected:
+                self.assertEqual(attrs[key].dtype, dtype, key)
+
+    def assertStdout(self, out, first_line, squared, ranks, phases, head=5):
+        """Rank 0's stdout: `first_line`, the first `head` values of `squared` as pandas prints a
+        Series, the Name line, then the timings of `phases`; returns {phase: printed seconds}."""
+        lines = out.splitlines()
+        self.assertEqual(lines[0], first_line)
+        shown, name = squared[:head], f"Name: squared, dtype: {squared.dtype}"
+        if len(shown) == 0:
+            self.assertEqual(lines[1:-1], [f"Series([], {name})"])
+        elif squared.dtype.kind == "f":
+            body = lines[1:len(shown) + 1]
+            self.assertEqual(len({len(line) for line in body}), 1, body)  # values right-aligned
+            self.assertEqual([line.split()[0] for line in body], [str(i) for i in range(len(shown))])
+            np.testing.assert_allclose([float(line.split()[1]) for line in body], shown, rtol=1e-6, atol=1e-6)
+            self.assertEqual(lines[len(shown) + 1:-1], [name])
+        else:
+            self.assertEqual(lines[1:-1], head_lines(shown.tolist()) + [name])
+        prefix = f"timings (s, max over {ranks_text(ranks)}): "
+        self.assertTrue(lines[-1].startswith(prefix), lines[-1])
+        timings = dict(item.split(" ") for item in lines[-1][len(prefix):].split(" | "))
+        self.assertEqual(list(timings), phases)
+        for seconds in timings.values():
+            self.assertRegex(seconds, r"^\d+\.\d{4}$")
+        return {phase: float(seconds) for phase, seconds in timings.items()}
+
+    def assertReport(self, path, *, ranks, n, dtype_in, output, phases, repeat=1, **seed_or_source):
+        """The JSON report of a successful run; returns it."""
+        report = json.loads((self.dir / path).read_text())
+        expected = dict(command="square", io="root", ranks=ranks, n=n, counts=counts(n, ranks), dtype_in=dtype_in,
+                        dtype_out=SQUARED[dtype_in], repeat=repeat, output=output, **seed_or_source)
+        self.assertEqual({key: report.get(key) for key in expected}, expected)
+        self.assertEqual(set(report), set(expected) | {"rankpool_version", "phases"})
+        self.assertIsInstance(report["rankpool_version"], str)
+        self.assertEqual(list(report["phases"]), phases)
+        for phase, stats in report["phases"].items():
+            self.assertEqual(set(stats), {"min", "mean", "max"}, phase)
+            # The mean is sum / ranks: allow it a rounding error when every rank measured the same.
+            slack = 1 + 1e-12
+            self.assertTrue(0 <= stats["min"] <= stats["mean"] * slack and stats["mean"] <= stats["max"] * slack,
+                            f"{phase}: {stats}")
+        return report
 
     def assertFailedCleanly(self, result, code, message, before):
         """A failed run: exit `code`, nothing on stdout, a single error line from rank 0 that
