@@ -152,7 +152,7 @@ void run_typed(Job& job, double open_seconds) {
 
     // Squaring in place destroys rank 0's input; a repetition starts again from a saved copy.
     // (The other ranks receive a fresh chunk from every scatter.)
-    const bool restore = in_place && o.repeat > 1 && job.is_root();
+    const bool restore = in_place && o.repeat > 1 && job.is_root() && n > 0;
     Buffer<T> pristine;
     mpi::agree(job.comm, [&] {
         if (!restore) return;
