@@ -178,9 +178,11 @@ void run_typed(Job& job, double open_seconds) {
 
     job.times.add("write_output", mpi::timed_local(job.comm, [&] {
         if (!job.is_root()) return;
-        const h5::Handle squared = h5::write_1d<Out>(job.files.output_file.id(), "/squared",
-                                                     std::span<const Out>(out, static_cast<std::size_t>(n)));
-        write_attributes(job, squared.id());
+        {  // the dataset must be closed before the file, or the file's close defers the flush
+            const h5::Handle squared = h5::write_1d<Out>(job.files.output_file.id(), "/squared",
+                                                         std::span<const Out>(out, static_cast<std::size_t>(n)));
+            write_attributes(job, squared.id());
+        }
         h5::close(job.files.output_file, job.files.output->final_path());
         job.files.output->commit();
     }));
