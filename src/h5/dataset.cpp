@@ -63,6 +63,8 @@ Dataset1D open_1d(hid_t file, const std::string& name, const std::string& file_l
     const Dtype dtype = dtype_of_file_type(type.id(), label);
 
     const Handle space = checked(H5Dget_space(dataset.id()), H5Sclose, label + ": cannot read its shape");
+    if (H5Sget_simple_extent_type(space.id()) == H5S_NULL)
+        throw Error(label + ": holds no data (an HDF5 null dataspace); rankpool squares a 1-D dataset");
     const int rank = H5Sget_simple_extent_ndims(space.id());
     if (rank < 0) check(rank, label + ": cannot read its shape");
     if (rank != 1) {

@@ -11,7 +11,13 @@ void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 namespace {
 herr_t collect(unsigned /*n*/, const H5E_error2_t* entry, void* data) {
     auto& lines = *static_cast<std::vector<std::string>*>(data);
-    if (entry->desc != nullptr && entry->desc[0] != '\0') lines.emplace_back(entry->desc);
+    if (entry->desc == nullptr) return 0;
+    std::string line = entry->desc;
+    // Some descriptions carry a ctime() date with its newline: keep the message on one line.
+    for (char& c : line)
+        if (c == '\n' || c == '\r') c = ' ';
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (!line.empty()) lines.push_back(std::move(line));
     return 0;
 }
 }  // namespace

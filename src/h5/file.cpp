@@ -21,9 +21,9 @@ Handle open_for_reading(const fs::path& path) {
                    name + ": cannot open this HDF5 file (truncated or damaged?)");
 }
 
-Handle create(const fs::path& path) {
+Handle create(const fs::path& path, const std::string& label) {
     return checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                   path.string() + ": cannot create the HDF5 file");
+                   label + ": cannot create the HDF5 file");
 }
 
 void close(Handle& file, const fs::path& path) {

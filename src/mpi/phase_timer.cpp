@@ -1,5 +1,7 @@
 #include "mpi/phase_timer.hpp"
 
+#include <algorithm>
+
 #include "mpi/environment.hpp"
 
 namespace rankpool::mpi {
@@ -12,7 +14,7 @@ std::vector<PhaseStats> reduce_over_ranks(MPI_Comm comm, const std::vector<doubl
     MPI_Allreduce(seconds.data(), sum.data(), n, MPI_DOUBLE, MPI_SUM, comm);
     std::vector<PhaseStats> stats(seconds.size());
     for (std::size_t i = 0; i < seconds.size(); ++i)
-        stats[i] = {lo[i], sum[i] / size(comm), hi[i]};
+        stats[i] = {lo[i], std::clamp(sum[i] / size(comm), lo[i], hi[i]), hi[i]};  // clamp: rounding
     return stats;
 }
 

@@ -66,9 +66,13 @@ void open_files(Job& job, double& open_seconds) {
     RootFiles& f = job.files;
     if (o.input && same_file(o.input->file, o.output))
         throw Error(o.output.string() + ": is the input file; choose another --output");
+    if (o.report && same_file(*o.report, o.output))
+        throw Error(o.report->string() + ": is also the --output file; choose another --report");
+    if (o.report && o.input && same_file(*o.report, o.input->file))
+        throw Error(o.report->string() + ": is the input file; choose another --report");
     f.output.emplace(o.output);
     if (o.report) f.report.emplace(*o.report);
-    f.output_file = h5::create(f.output->temp_path());
+    f.output_file = h5::create(f.output->temp_path(), o.output.string());
     if (!o.input) return;
     const double start = MPI_Wtime();
     f.input_file = h5::open_for_reading(o.input->file);

@@ -1,32 +1,55 @@
 #include "square/report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "version.hpp"
 
 namespace rankpool {
 
 namespace {
-// pandas shows a float column with the fewest decimals that keep every shown value exact
-// (at most 6): 1.5, 4.25 -> "1.50", "4.25".
+
+// pandas trims the decimal zeros that every shown value ends in (keeping one): 1.50, 4.25.
 void trim_common_zeros(std::vector<std::string>& values) {
-    if (values.empty() || values[0].find('.') == std::string::npos) return;
-    for (;;) {
-        const bool all_end_in_zero = std::all_of(values.begin(), values.end(), [](const std::string& v) {
-            const auto dot = v.find('.');
-            return dot != std::string::npos && v.size() > dot + 2 && v.back() == '0';
-        });
-        if (!all_end_in_zero) return;
-        for (auto& v : values) v.pop_back();
-    }
+    const auto trimmable = [](const std::string& v) {
+        const auto dot = v.find('.');
+        return dot == std::string::npos || (v.size() > dot + 2 && v.back() == '0');
+    };
+    const auto has_decimals = [](const std::string& v) { return v.find('.') != std::string::npos; };
+    if (std::none_of(values.begin(), values.end(), has_decimals)) return;
+    while (std::all_of(values.begin(), values.end(), trimmable))
+        for (auto& v : values)
+            if (has_decimals(v)) v.pop_back();
 }
+
+std::vector<std::string> pandas_floats(const std::vector<std::string>& values) {
+    std::vector<double> numbers;
+    bool scientific = false;
+    for (const auto& v : values) {
+        const double x = std::strtod(v.c_str(), nullptr);
+        const double magnitude = std::fabs(x);
+        if (std::isfinite(x) && (magnitude > 1e6 || (magnitude > 0 && magnitude < 1e-6))) scientific = true;
+        numbers.push_back(x);
+    }
+    std::vector<std::string> shown;
+    for (const double x : numbers) {
+        char text[32];
+        if (std::isnan(x)) std::snprintf(text, sizeof text, "NaN");
+        else if (std::isinf(x)) std::snprintf(text, sizeof text, x > 0 ? "inf" : "-inf");
+        else std::snprintf(text, sizeof text, scientific ? "%.6e" : "%.6f", x);
+        shown.emplace_back(text);
+    }
+    if (!scientific) trim_common_zeros(shown);
+    return shown;
+}
+
 }  // namespace
 
 std::string format_head(const std::vector<std::string>& values, const std::string& dtype) {
     if (values.empty()) return "Series([], Name: squared, dtype: " + dtype + ")\n";
-    std::vector<std::string> shown = values;
-    trim_common_zeros(shown);
+    const std::vector<std::string> shown = dtype.starts_with("float") ? pandas_floats(values) : values;
     const std::size_t index_width = std::to_string(shown.size() - 1).size();
     std::size_t value_width = 0;
     for (const auto& v : shown) value_width = std::max(value_width, v.size());

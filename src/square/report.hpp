@@ -17,6 +17,8 @@ namespace rankpool {
 //   0    3364
 //   1     441
 //   Name: squared, dtype: int64
+// Floats as pandas shows them: 6 decimals with the zeros every value ends in trimmed, or
+// scientific notation when any value is above 1e6 or below 1e-6.
 std::string format_head(const std::vector<std::string>& values, const std::string& dtype);
 
 // One line: "timings (s, max over 4 ranks): generate 0.031 | ... | total 0.210".
@@ -24,12 +26,13 @@ std::string format_timings(const SquareResult& result);
 
 nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptions& options);
 
-// A value as text: integers exactly, floats with 6 decimals (format_head trims them).
+// A value as text, exactly: integers in full, floats with enough digits to read back the same
+// double (format_head rounds them for display the way pandas does).
 template <class T>
 std::string value_text(T value) {
     if constexpr (std::is_floating_point_v<T>) {
-        char text[64];
-        std::snprintf(text, sizeof text, "%.6f", static_cast<double>(value));
+        char text[32];
+        std::snprintf(text, sizeof text, "%.17g", static_cast<double>(value));
         return text;
     } else if constexpr (std::is_signed_v<T>) {
         return std::to_string(static_cast<long long>(value));

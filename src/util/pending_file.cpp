@@ -42,8 +42,11 @@ void PendingFile::commit() {
 
 bool same_file(const fs::path& a, const fs::path& b) {
     std::error_code ec;
-    const bool same = fs::equivalent(a, b, ec);
-    return !ec && same;
+    if (fs::equivalent(a, b, ec)) return true;
+    const fs::path ca = fs::weakly_canonical(a, ec);
+    if (ec) return false;
+    const fs::path cb = fs::weakly_canonical(b, ec);
+    return !ec && ca == cb;
 }
 
 }  // namespace rankpool

@@ -25,7 +25,8 @@ private:
     bool committed_ = false;
 };
 
-// True when a and b name the same existing file (hard links and symlinks included).
+// True when a and b name the same file: the same existing file (hard links and symlinks
+// included), or the same path once made absolute and normalised.
 bool same_file(const std::filesystem::path& a, const std::filesystem::path& b);
 
 }  // namespace rankpool

@@ -31,6 +31,9 @@ CASES = {
                                     "cannot create the HDF5 file"),
     "output_is_folder": (["--n", "10", "--output", "."], RUNTIME, "folder"),
     "output_is_input": (["--input", "pair.h5", "--output", "./pair.h5"], RUNTIME, "is the input file"),
+    "report_is_input": (["--input", "pair.h5", "--output", "out.h5", "--report", "pair.h5"], RUNTIME,
+                        "is the input file"),
+    "report_is_output": (["--n", "10", "--output", "same.h5", "--report", "same.h5"], RUNTIME, "same.h5"),
     "counts_beyond_mpi_int": (["--n", "1000000000000"], RUNTIME, "MPI"),
     "negative_n": (["--n", "-5"], USAGE, "--n: '-5'"),
     "text_n": (["--n", "abc"], USAGE, "--n: 'abc'"),
@@ -51,8 +54,9 @@ class ErrorTest(TempDirTestCase):
 
     def setUp(self):
         super().setUp()
-        write_input(self.dir / "pair.h5", np.arange(10))
-        write_input(self.dir / "pair.h5", np.arange(10) ** 2, "/squared")
+        with h5py.File(self.dir / "pair.h5", "w") as f:
+            f["numbers"] = np.arange(10)
+            f["squared"] = np.arange(10) ** 2
         with h5py.File(self.dir / "shapes.h5", "w") as f:
             f.create_group("/grp/sub")
             f["matrix"] = np.ones((3, 4))

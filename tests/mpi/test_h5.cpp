@@ -27,7 +27,7 @@ TEMPLATE_TEST_CASE("an HDF5 round trip keeps type and size and values", "[h5]", 
     const fs::path path = scratch("roundtrip.h5");
     const std::vector<TestType> values = {TestType(1), TestType(-2), TestType(99), TestType(0)};
     {
-        h5::Handle file = h5::create(path);
+        h5::Handle file = h5::create(path, path.string());
         h5::Handle group = h5::checked(H5Gcreate2(file.id(), "/grp", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "group");
         const h5::Handle dataset = h5::write_1d<TestType>(file.id(), "/grp/values", values);
         h5::write_attribute(dataset.id(), "note", std::string("hello"));
@@ -47,7 +47,7 @@ TEMPLATE_TEST_CASE("an HDF5 round trip keeps type and size and values", "[h5]", 
 TEST_CASE("HDF5 errors name the file and what exists without printing a stack", "[h5]") {
     const fs::path path = scratch("errors.h5");
     {
-        h5::Handle file = h5::create(path);
+        h5::Handle file = h5::create(path, path.string());
         h5::write_1d<std::int32_t>(file.id(), "/a", std::vector<std::int32_t>{1, 2});
         h5::close(file, path);
     }

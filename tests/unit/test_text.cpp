@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +28,22 @@ TEST_CASE("float heads keep the decimals that matter like pandas", "[report]") {
           "1    100.00\n"
           "Name: squared, dtype: float64\n");
     CHECK(format_head({value_text(4.0)}, "float32") == "0    4.0\nName: squared, dtype: float32\n");
+}
+
+TEST_CASE("float heads switch to scientific notation for huge or tiny values like pandas", "[report]") {
+    // pandas: pd.Series([9e76, 1.0]) and pd.Series([2.5e-7, 1.0])
+    CHECK(format_head({value_text(9e76), value_text(1.0)}, "float64") ==
+          "0    9.000000e+76\n"
+          "1    1.000000e+00\n"
+          "Name: squared, dtype: float64\n");
+    CHECK(format_head({value_text(2.5e-7), value_text(1.0)}, "float64") ==
+          "0    2.500000e-07\n"
+          "1    1.000000e+00\n"
+          "Name: squared, dtype: float64\n");
+    CHECK(format_head({value_text(1.5), value_text(HUGE_VAL)}, "float32") ==
+          "0    1.5\n"
+          "1    inf\n"
+          "Name: squared, dtype: float32\n");
 }
 
 TEST_CASE("value_text prints integers exactly", "[report]") {
