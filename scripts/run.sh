@@ -2,8 +2,8 @@
 # scripts/run.sh [ARGS...]
 # The main job on a fresh machine: install what is missing, build (Release), then run
 #   mpirun build/rankpool square ARGS
-# on all cores (one rank per core; set RANKPOOL_RANKS=N to choose). Outputs land in the
-# current folder (squares.h5 by default).
+# on all cores (one rank per core; RANKPOOL_RANKS=N picks N ranks, more than the cores if you
+# ask for it). Outputs land in the current folder (squares.h5 by default).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -16,5 +16,11 @@ if ((EUID == 0)); then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
 ranks=()
-[[ -n "${RANKPOOL_RANKS:-}" ]] && ranks=(-np "$RANKPOOL_RANKS")
+if [[ -n "${RANKPOOL_RANKS:-}" ]]; then
+  ranks=(-np "$RANKPOOL_RANKS")
+  if ((RANKPOOL_RANKS > $(nproc))); then
+    echo "run.sh: $RANKPOOL_RANKS ranks on $(nproc) cores: oversubscribing (timings will not show scaling)" >&2
+    ranks+=(--oversubscribe)
+  fi
+fi
 exec mpirun -q "${ranks[@]}" "$repo/build/rankpool" square "$@"

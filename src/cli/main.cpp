@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", version_text);
     app.require_subcommand(1);
     rankpool::SquareOptions square_options;
-    CLI::App& square = rankpool::cli::add_square_command(app, square_options);
+    rankpool::cli::add_square_command(app, square_options);
 
     try {
         app.parse(argc, argv);
@@ -54,8 +54,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (square.parsed()) return rankpool::cli::run_square_command(square_options);
-        return 2;
+        return rankpool::cli::run_square_command(square_options);  // the only subcommand, required
     } catch (const rankpool::AgreedError& e) {
         if (prints) std::cerr << "rankpool: error: " << e.what() << std::endl;
         return 1;

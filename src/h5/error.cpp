@@ -11,7 +11,9 @@ void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 namespace {
 herr_t collect(unsigned /*n*/, const H5E_error2_t* entry, void* data) {
     auto& lines = *static_cast<std::vector<std::string>*>(data);
-    if (entry->desc == nullptr) return 0;
+    // The plugin loader's "can't open directory" entries bury the real cause ("required filter
+    // 'lzf' is not registered") under the search path it tried.
+    if (entry->desc == nullptr || entry->maj_num == H5E_PLUGIN) return 0;
     std::string line = entry->desc;
     // Some descriptions carry a ctime() date with its newline: keep the message on one line.
     for (char& c : line)

@@ -9,25 +9,39 @@ namespace fs = std::filesystem;
 
 namespace rankpool::h5 {
 
+namespace {
+// H5F_CLOSE_SEMI: closing a file that still has open objects is an error instead of a silent
+// deferral, so the final flush happens (and is checked) in close(), before the rename.
+Handle strict_close_access() {
+    Handle access = checked(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access properties");
+    check(H5Pset_fclose_degree(access.id(), H5F_CLOSE_SEMI), "file access properties");
+    return access;
+}
+}  // namespace
+
 Handle open_for_reading(const fs::path& path) {
     const std::string name = path.string();
     std::error_code ec;
     if (!fs::exists(path, ec)) throw Error(name + ": no such file");
     if (fs::is_directory(path, ec)) throw Error(name + ": is a folder, not an HDF5 file");
+    // A FIFO or device would block the read (and with it every rank): refuse it.
+    if (!fs::is_regular_file(path, ec)) throw Error(name + ": is not a regular file");
     const htri_t is_hdf5 = H5Fis_hdf5(name.c_str());
     if (is_hdf5 == 0) throw Error(name + ": not an HDF5 file");
     if (is_hdf5 < 0) throw Error(name + ": cannot read: " + error_stack());
-    return checked(H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
+    const Handle access = strict_close_access();
+    return checked(H5Fopen(name.c_str(), H5F_ACC_RDONLY, access.id()), H5Fclose,
                    name + ": cannot open this HDF5 file (truncated or damaged?)");
 }
 
 Handle create(const fs::path& path, const std::string& label) {
-    return checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+    const Handle access = strict_close_access();
+    return checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.id()), H5Fclose,
                    label + ": cannot create the HDF5 file");
 }
 
 void close(Handle& file, const fs::path& path) {
-    check(file.reset(), path.string() + ": writing the HDF5 file failed (disk full?)");
+    check(file.reset(), path.string() + ": finishing the HDF5 file failed");
 }
 
 namespace {

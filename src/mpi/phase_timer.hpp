@@ -7,12 +7,9 @@
 #include <vector>
 
 #include "mpi/agree.hpp"
+#include "util/phase_stats.hpp"
 
 namespace rankpool::mpi {
-
-struct PhaseStats {
-    double min = 0, mean = 0, max = 0;
-};
 
 // Collective. Barrier, then time `work`, which may call collectives (scatter, gather).
 template <class Work>

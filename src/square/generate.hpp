@@ -35,7 +35,9 @@ constexpr T uniform_value(std::uint64_t bits) {
     } else {
         constexpr int mantissa = std::is_same_v<T, float> ? 24 : 53;
         const T unit = static_cast<T>(bits >> (64 - mantissa)) / static_cast<T>(std::uint64_t{1} << mantissa);
-        return static_cast<T>(value_low) + static_cast<T>(span) * unit;  // exact in T: stays < 100
+        // unit < 1, and round-to-nearest keeps 1 + 99 * unit below 100 even for the largest unit
+        // (tested for float and double).
+        return static_cast<T>(value_low) + static_cast<T>(span) * unit;
     }
 }
 

@@ -18,10 +18,12 @@ constexpr T largest_squarable() {
     else return T{4294967295u};                               // floor(sqrt(2^64 - 1))
 }
 
+// |x| > limit as one unsigned comparison (x + limit wraps below 0), which vectorises.
 template <class T>
 constexpr bool exceeds(T x, T limit) {
-    if constexpr (std::is_signed_v<T>) return (x > limit) | (x < -limit);
-    else return x > limit;
+    const auto ux = static_cast<std::uint64_t>(x), ulimit = static_cast<std::uint64_t>(limit);
+    if constexpr (std::is_signed_v<T>) return ux + ulimit > 2 * ulimit;
+    else return ux > ulimit;
 }
 
 template <class T>
@@ -36,12 +38,12 @@ std::optional<std::size_t> square(const T* in, squared_t<T>* out, std::size_t n)
     using Out = squared_t<T>;
     if constexpr (square_may_overflow<T>) {
         // Check a block, then square it: the block is still in L1 for the second pass, and
-        // both loops are branch-free so they vectorise.
+        // both loops are branch-free.
         constexpr std::size_t block = 4096;
         constexpr T limit = largest_squarable<T>();
         for (std::size_t begin = 0; begin < n; begin += block) {
             const std::size_t end = begin + block < n ? begin + block : n;
-            bool overflow = false;
+            std::uint64_t overflow = 0;
             for (std::size_t i = begin; i < end; ++i) overflow |= exceeds(in[i], limit);
             if (overflow)
                 for (std::size_t i = begin; i < end; ++i)

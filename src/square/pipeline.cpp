@@ -71,7 +71,10 @@ void open_files(Job& job, double& open_seconds) {
     if (o.report && o.input && same_file(*o.report, o.input->file))
         throw Error(o.report->string() + ": is the input file; choose another --report");
     f.output.emplace(o.output);
-    if (o.report) f.report.emplace(*o.report);
+    if (o.report) {
+        f.report.emplace(*o.report);
+        f.report->create_empty();
+    }
     f.output_file = h5::create(f.output->temp_path(), o.output.string());
     if (!o.input) return;
     const double start = MPI_Wtime();
@@ -188,7 +191,6 @@ void run_typed(Job& job, double open_seconds) {
             write_attributes(job, squared.id());
         }
         h5::close(job.files.output_file, job.files.output->final_path());
-        job.files.output->commit();
     }));
     job.times.add("total", MPI_Wtime() - job.start);
 
@@ -206,7 +208,7 @@ double median(std::vector<double> values) {
 void reduce_times(Job& job) {
     std::vector<double> flat;
     for (const auto& [name, samples] : job.times.phases) flat.insert(flat.end(), samples.begin(), samples.end());
-    const std::vector<mpi::PhaseStats> stats = mpi::reduce_over_ranks(job.comm, flat);
+    const std::vector<PhaseStats> stats = mpi::reduce_over_ranks(job.comm, flat);
     std::size_t next = 0;
     for (const auto& [name, samples] : job.times.phases) {
         std::vector<double> lo, mean, hi;
@@ -250,15 +252,17 @@ SquareResult run_square(MPI_Comm comm, const SquareOptions& options) {
     visit_dtype(result.dtype_in, [&](auto type) { run_typed<decltype(type)>(job, open_seconds); });
     reduce_times(job);
 
+    // Both files move into place only when both are complete.
     mpi::agree(comm, [&] {
-        if (!job.is_root() || !job.files.report) return;
-        {
+        if (!job.is_root()) return;
+        if (job.files.report) {
             std::ofstream out(job.files.report->temp_path());
             out << report_json(result, options).dump(2) << '\n';
             out.close();
             if (!out) throw Error(options.report->string() + ": cannot write the report");
         }
-        job.files.report->commit();
+        job.files.output->commit();
+        if (job.files.report) job.files.report->commit();
     });
     return result;
 }

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "mpi/phase_timer.hpp"
+#include "util/phase_stats.hpp"
 #include "util/dtype.hpp"
 
 namespace rankpool {
@@ -17,7 +17,7 @@ struct SquareResult {
     Dtype dtype_out = Dtype::int64;
     std::vector<std::int64_t> counts;  // elements per rank
     std::string source;                // "data.h5:/run7/values", or "" when generated
-    std::vector<std::pair<std::string, mpi::PhaseStats>> phases;  // in the order they ran
+    std::vector<std::pair<std::string, PhaseStats>> phases;  // in the order they ran
     std::vector<std::string> head;     // rank 0: the first values of the result, as text
 };
 

@@ -10,7 +10,7 @@
 namespace rankpool {
 
 namespace detail {
-void* allocate_huge(std::size_t bytes);  // throws Error with the size on failure
+void* allocate_huge(std::size_t count, std::size_t element_size);  // throws Error on failure
 void free_huge(void* p) noexcept;
 }  // namespace detail
 
@@ -19,7 +19,7 @@ class Buffer {
 public:
     Buffer() = default;
     explicit Buffer(std::size_t count)
-        : data_(static_cast<T*>(detail::allocate_huge(count * sizeof(T)))), size_(count) {}
+        : data_(static_cast<T*>(detail::allocate_huge(count, sizeof(T)))), size_(count) {}
     ~Buffer() { detail::free_huge(data_); }
 
     Buffer(Buffer&& other) noexcept

@@ -1,15 +1,16 @@
 #pragma once
 // An output file that appears under its final name only once it is complete.
 // The content is written to a temporary name in the same folder (so the rename is atomic on
-// every POSIX file system) and commit() renames it; if commit() is never reached, the
-// destructor removes the temporary file, so a failed run leaves nothing behind.
+// every POSIX file system) and commit() renames it. Without commit(), the destructor removes
+// the temporary file and the folders the constructor created: a failed run leaves nothing.
 #include <filesystem>
+#include <vector>
 
 namespace rankpool {
 
 class PendingFile {
 public:
-    // Creates the parent folders of final_path. Throws Error if that fails.
+    // Creates the missing parent folders of final_path. Throws Error if that fails.
     explicit PendingFile(std::filesystem::path final_path);
     ~PendingFile();
     PendingFile(const PendingFile&) = delete;
@@ -17,11 +18,14 @@ public:
 
     const std::filesystem::path& temp_path() const { return temp_; }
     const std::filesystem::path& final_path() const { return final_; }
+    // Creates the temporary file empty, so an unwritable location fails now, not at the end.
+    void create_empty() const;
     void commit();  // rename temp -> final; throws Error on failure
 
 private:
     std::filesystem::path final_;
     std::filesystem::path temp_;
+    std::vector<std::filesystem::path> created_folders_;  // deepest first
     bool committed_ = false;
 };
 

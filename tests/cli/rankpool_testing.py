@@ -139,8 +139,9 @@ class TempDirTestCase(unittest.TestCase):
         return code, out, err
 
     def snapshot(self):
-        """{path relative to self.dir: SHA-256 of its bytes (None for a folder)} for everything under self.dir."""
-        return {str(p.relative_to(self.dir)): None if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+        """{path relative to self.dir: SHA-256 of its bytes (None for a folder, FIFO, ...)} for everything
+        under self.dir."""
+        return {str(p.relative_to(self.dir)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else None
                 for p in self.dir.rglob("*")}
 
     def assertSquared(self, path, numbers):

@@ -16,7 +16,9 @@ RUNTIME, USAGE = 1, 2
 CASES = {
     "missing_input": (["--input", "nothere.h5"], RUNTIME, "nothere.h5: no such file"),
     "not_hdf5": (["--input", "notes.h5"], RUNTIME, "notes.h5: not an HDF5 file"),
-    "truncated": (["--input", "truncated.h5"], RUNTIME, "truncated"),
+    "truncated": (["--input", "truncated.h5"], RUNTIME, "cannot open this HDF5 file (truncated or damaged?)"),
+    "folder_input": (["--input", "."], RUNTIME, ".: is a folder"),
+    "fifo_input": (["--input", "fifo.h5"], RUNTIME, "fifo.h5: is not a regular file"),
     "missing_dataset": (["--input", "pair.h5:/nothere"], RUNTIME,
                         "no dataset '/nothere' (found: /numbers, /squared)"),
     "group": (["--input", "shapes.h5:/grp/sub"], RUNTIME, "is a group"),
@@ -25,8 +27,17 @@ CASES = {
     "string": (["--input", "shapes.h5:/text"], RUNTIME, "not numbers"),
     "variable_string": (["--input", "shapes.h5:/vtext"], RUNTIME, "not numbers"),
     "compound": (["--input", "shapes.h5:/compound"], RUNTIME, "not numbers"),
-    "output_under_file": (["--n", "10", "--output", "somefile.txt/out.h5"], RUNTIME, "somefile.txt"),
-    "report_under_file": (["--n", "10", "--report", "somefile.txt/r.json"], RUNTIME, "somefile.txt"),
+    "null_dataspace": (["--input", "shapes.h5:/empty"], RUNTIME, "holds no data"),
+    "float16": (["--input", "shapes.h5:/half"], RUNTIME, "16-bit floats are not supported"),
+    "missing_filter": (["--input", "lzf.h5"], RUNTIME, "required filter 'lzf' is not registered"),
+    "failure_removes_new_folders": (["--input", "nothere.h5", "--output", "new/sub/out.h5"], RUNTIME,
+                                    "nothere.h5: no such file"),
+    "output_under_file": (["--n", "10", "--output", "somefile.txt/out.h5"], RUNTIME,
+                          "cannot create the folder somefile.txt"),
+    "report_under_file": (["--n", "10", "--report", "somefile.txt/r.json"], RUNTIME,
+                          "cannot create the folder somefile.txt"),
+    "report_in_unwritable_folder": (["--n", "10", "--report", "/proc/rankpool-test.json"], RUNTIME,
+                                    "/proc/rankpool-test.json: cannot write here"),
     "output_in_unwritable_folder": (["--n", "10", "--output", "/proc/rankpool-test.h5"], RUNTIME,
                                     "cannot create the HDF5 file"),
     "output_is_folder": (["--n", "10", "--output", "."], RUNTIME, "folder"),
@@ -34,7 +45,7 @@ CASES = {
     "report_is_input": (["--input", "pair.h5", "--output", "out.h5", "--report", "pair.h5"], RUNTIME,
                         "is the input file"),
     "report_is_output": (["--n", "10", "--output", "same.h5", "--report", "same.h5"], RUNTIME, "same.h5"),
-    "counts_beyond_mpi_int": (["--n", "1000000000000"], RUNTIME, "MPI"),
+    "counts_beyond_mpi_int": (["--n", "1000000000000"], RUNTIME, "more than MPI's int count allows"),
     "negative_n": (["--n", "-5"], USAGE, "--n: '-5'"),
     "text_n": (["--n", "abc"], USAGE, "--n: 'abc'"),
     "huge_n": (["--n", "99999999999999999999"], USAGE, "--n: '99999999999999999999'"),
@@ -64,6 +75,10 @@ class ErrorTest(TempDirTestCase):
             f["text"] = np.array([b"ab", b"cd"])
             f["vtext"] = np.array(["ab", "cd"], dtype=h5py.string_dtype())
             f["compound"] = np.zeros(3, dtype=[("a", "<i4"), ("b", "<f8")])
+            f["empty"] = h5py.Empty("<i4")
+            f["half"] = np.arange(4, dtype=np.float16)
+        write_input(self.dir / "lzf.h5", np.arange(100), compression="lzf")  # h5py's own filter
+        os.mkfifo(self.dir / "fifo.h5")  # would block a reader forever
         truncated = self.dir / "truncated.h5"
         write_input(truncated, np.arange(100_000))
         os.truncate(truncated, truncated.stat().st_size // 2)

@@ -28,9 +28,12 @@ TEMPLATE_TEST_CASE("an HDF5 round trip keeps type and size and values", "[h5]", 
     const std::vector<TestType> values = {TestType(1), TestType(-2), TestType(99), TestType(0)};
     {
         h5::Handle file = h5::create(path, path.string());
-        h5::Handle group = h5::checked(H5Gcreate2(file.id(), "/grp", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "group");
-        const h5::Handle dataset = h5::write_1d<TestType>(file.id(), "/grp/values", values);
-        h5::write_attribute(dataset.id(), "note", std::string("hello"));
+        {  // objects close before their file (the file refuses to close otherwise)
+            const h5::Handle group =
+                h5::checked(H5Gcreate2(file.id(), "/grp", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "group");
+            const h5::Handle dataset = h5::write_1d<TestType>(file.id(), "/grp/values", values);
+            h5::write_attribute(dataset.id(), "note", std::string("hello"));
+        }
         h5::close(file, path);
     }
     h5::Handle file = h5::open_for_reading(path);

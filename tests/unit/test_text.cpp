@@ -74,8 +74,12 @@ TEST_CASE("a pending file appears only on commit", "[pending_file]") {
         CHECK(fs::exists(pending.temp_path()));
         CHECK(pending.temp_path().parent_path() == target.parent_path());
     }
-    CHECK_FALSE(fs::exists(target));
-    CHECK(fs::is_empty(target.parent_path()));  // the temporary file is gone too
+    CHECK_FALSE(fs::exists(dir));  // the temporary file and the folders it made are gone too
+    fs::create_directories(dir);
+    {
+        PendingFile pending(dir / "kept.txt");  // a folder that existed before stays
+    }
+    CHECK(fs::is_directory(dir));
     {
         PendingFile pending(target);
         std::ofstream(pending.temp_path()) << "whole";
