@@ -8,6 +8,8 @@ packages=(
   libopenmpi-dev openmpi-bin            # MPI
   libhdf5-openmpi-dev hdf5-tools        # parallel HDF5 1.10 + h5dump for cross-checks
   libcli11-dev nlohmann-json3-dev       # CLI parsing, JSON reports
+  libcurl4-openssl-dev libssl-dev       # fetch: HTTP(S) transfers, SHA-256
+  curl                                  # fetch benchmark peer (curl --parallel)
   catch2                                # unit and MPI tests
   python3 python3-numpy python3-h5py    # independent reader in the tests
 )

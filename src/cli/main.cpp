@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
         return rankpool::cli::run_square_command(square_options);  // the only subcommand, required
     } catch (const rankpool::AgreedError& e) {
         if (prints) std::cerr << "rankpool: error: " << e.what() << std::endl;
-        return 1;
+        return e.exit_code();
     } catch (const std::exception& e) {
         std::cerr << "rankpool: error on rank " << rankpool::mpi::rank() << ": " << e.what() << std::endl;
         rankpool::mpi::abort_job(1);

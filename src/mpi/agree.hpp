@@ -6,25 +6,30 @@
 #include <exception>
 #include <string>
 
+#include "util/error.hpp"
+
 namespace rankpool::mpi {
 
 // Collective. If local_error is non-empty on any rank, every rank throws AgreedError carrying
-// the message of the lowest failing rank (prefixed "rank N: " when N is not 0).
-void raise_if_any_failed(MPI_Comm comm, const std::string& local_error);
+// the message and exit code of the lowest failing rank (prefixed "rank N: " when N is not 0).
+void raise_if_any_failed(MPI_Comm comm, const std::string& local_error, int exit_code = 1);
 
 // Collective. Runs `step` on every rank, then agrees on its outcome as above.
 // `step` must not call collectives itself: a rank that throws early would leave the others
 // waiting in them.
 template <class Step>
 void agree(MPI_Comm comm, Step&& step) {
-    std::string error;
+    std::string error;  // empty: this rank succeeded
+    int exit_code = 1;
     try {
         step();
+    } catch (const Error& e) {
+        error = *e.what() ? e.what() : "unknown error";
+        exit_code = e.exit_code();
     } catch (const std::exception& e) {
-        error = e.what();
-        if (error.empty()) error = "unknown error";
+        error = *e.what() ? e.what() : "unknown error";
     }
-    raise_if_any_failed(comm, error);
+    raise_if_any_failed(comm, error, exit_code);
 }
 
 }  // namespace rankpool::mpi

@@ -14,7 +14,7 @@
 #include "mpi/phase_timer.hpp"
 #include "square/generate.hpp"
 #include "square/kernel.hpp"
-#include "square/partition.hpp"
+#include "util/partition.hpp"
 #include "square/report.hpp"
 #include "util/buffer.hpp"
 #include "util/error.hpp"

@@ -6,7 +6,7 @@
 
 #include "mpi/collectives.hpp"
 #include "mpi/datatype.hpp"
-#include "square/partition.hpp"
+#include "util/partition.hpp"
 #include "util/error.hpp"
 
 using namespace rankpool;

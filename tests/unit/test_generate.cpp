@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "square/generate.hpp"
-#include "square/partition.hpp"
+#include "util/partition.hpp"
 
 using namespace rankpool;
 

@@ -4,7 +4,7 @@
 #include <limits>
 #include <numeric>
 
-#include "square/partition.hpp"
+#include "util/partition.hpp"
 
 using rankpool::array_split;
 
