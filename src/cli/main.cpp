@@ -1,4 +1,4 @@
-// rankpool: MPI scatter/square/gather of 1-D HDF5 arrays.
+// rankpool: MPI scatter/square/gather of 1-D HDF5 arrays, and rank-per-URL downloads.
 // Every rank parses the same arguments; only rank 0 prints. Errors every rank agreed on end
 // normally with exit code 1 (2 for usage errors); an error only one rank knows about ends
 // the whole job with MPI_Abort so no rank is left waiting.
@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/fetch_command.hpp"
 #include "cli/square_command.hpp"
 #include "h5/error.hpp"
 #include "mpi/environment.hpp"
@@ -39,7 +40,9 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", version_text);
     app.require_subcommand(1);
     rankpool::SquareOptions square_options;
-    rankpool::cli::add_square_command(app, square_options);
+    const CLI::App& square = rankpool::cli::add_square_command(app, square_options);
+    rankpool::fetch::FetchOptions fetch_options;
+    rankpool::cli::add_fetch_command(app, fetch_options);
 
     try {
         app.parse(argc, argv);
@@ -54,7 +57,8 @@ int main(int argc, char** argv) {
     }
 
     try {
-        return rankpool::cli::run_square_command(square_options);  // the only subcommand, required
+        if (square.parsed()) return rankpool::cli::run_square_command(square_options);
+        return rankpool::cli::run_fetch_command(fetch_options);  // require_subcommand(1): one of the two
     } catch (const rankpool::AgreedError& e) {
         if (prints) std::cerr << "rankpool: error: " << e.what() << std::endl;
         return e.exit_code();

@@ -1,0 +1,131 @@
+#include "fetch/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <ctime>
+#include <mutex>
+
+#include "util/error.hpp"
+#include "version.hpp"
+
+namespace rankpool::fetch {
+
+namespace {
+
+struct Transfer {
+    Response response;
+    const HttpClient::StartSink* on_start;
+    const HttpClient::DataSink* on_data;
+    bool started = false;
+    bool discard = false;  // an error response's body
+    std::exception_ptr error;
+};
+
+std::string trimmed_lower(std::string text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    text.erase(0, text.find_first_not_of(" \t"));
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+std::optional<double> parse_retry_after(const std::string& value) {
+    char* end = nullptr;
+    const double seconds = std::strtod(value.c_str(), &end);
+    if (end != value.c_str() && *end == '\0' && seconds >= 0) return seconds;
+    const time_t when = curl_getdate(value.c_str(), nullptr);  // an HTTP date
+    if (when < 0) return std::nullopt;
+    return std::max(0.0, std::difftime(when, std::time(nullptr)));
+}
+
+// One header line; a status line starts a new response (each redirect hop sends one).
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+    auto& t = *static_cast<Transfer*>(user);
+    const std::string line(data, size * count);
+    if (line.rfind("HTTP/", 0) == 0) {
+        Response fresh;
+        const auto space = line.find(' ');
+        if (space != std::string::npos) fresh.status = std::strtol(line.c_str() + space + 1, nullptr, 10);
+        t.response = fresh;
+        return size * count;
+    }
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) return size * count;
+    const std::string name = trimmed_lower(line.substr(0, colon));
+    const std::string value = trimmed_lower(line.substr(colon + 1));
+    if (name == "content-length") t.response.content_length = std::strtoll(value.c_str(), nullptr, 10);
+    else if (name == "accept-ranges") t.response.accepts_ranges = value == "bytes";
+    else if (name == "retry-after") t.response.retry_after = parse_retry_after(value);
+    else if (name == "content-range" && value.rfind("bytes ", 0) == 0)
+        t.response.range_start = std::strtoll(value.c_str() + 6, nullptr, 10);
+    return size * count;
+}
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+    auto& t = *static_cast<Transfer*>(user);
+    const size_t bytes = size * count;
+    try {
+        if (!t.started) {
+            t.started = true;
+            t.discard = t.response.status >= 400;
+            if (!t.discard && !(*t.on_start)(t.response)) return 0;
+        }
+        if (t.discard) return bytes;
+        return (*t.on_data)(data, bytes) ? bytes : 0;
+    } catch (...) {
+        t.error = std::current_exception();  // never let an exception cross libcurl's C frames
+        return 0;
+    }
+}
+
+}  // namespace
+
+void init_http() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw Error("cannot initialise libcurl");
+    });
+}
+
+HttpClient::HttpClient(const TransferLimits& limits) : curl_(curl_easy_init()) {
+    if (curl_ == nullptr) throw Error("cannot create a libcurl handle");
+    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl_, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM-based timeouts
+    curl_easy_setopt(curl_, CURLOPT_USERAGENT, "rankpool/" RANKPOOL_VERSION);
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout * 1000));
+    // "No byte for S seconds": slower than 1 byte/s over a window of S seconds (whole seconds).
+    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, std::max(1L, std::lround(limits.stall_timeout)));
+    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, on_body);
+}
+
+HttpClient::~HttpClient() { curl_easy_cleanup(curl_); }
+
+Response HttpClient::get(const std::string& url, std::int64_t offset, const StartSink& on_start, const DataSink& on_data) {
+    Transfer t{{}, &on_start, &on_data, false, false, nullptr};
+    char error_text[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+    // CURLOPT_RANGE rather than RESUME_FROM: a server that ignores the Range and answers 200
+    // is fine (the sink restarts the file); RESUME_FROM would fail the transfer instead.
+    const std::string range = std::to_string(offset) + "-";
+    curl_easy_setopt(curl_, CURLOPT_RANGE, offset > 0 ? range.c_str() : nullptr);
+    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_text);
+    const CURLcode code = curl_easy_perform(curl_);
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, nullptr);
+    if (t.error) std::rethrow_exception(t.error);
+    // An empty successful body never reaches on_body: let the sink see its start all the same.
+    if (code == CURLE_OK && !t.started && t.response.status < 400) on_start(t.response);
+    t.response.curl_code = code;
+    t.response.curl_error = error_text[0] ? error_text : curl_easy_strerror(code);
+    return t.response;
+}
+
+}  // namespace rankpool::fetch

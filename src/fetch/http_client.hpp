@@ -1,0 +1,53 @@
+#pragma once
+// One HTTP GET with libcurl, wrapped for rankpool's rules: http/https only (also after
+// redirects, at most 10 hops), a stall timeout, bodies of error responses never delivered.
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+
+typedef void CURL;
+
+namespace rankpool::fetch {
+
+// Call once per process, before any thread starts a transfer.
+void init_http();
+
+struct TransferLimits {
+    double stall_timeout = 30;   // abort when no byte arrives for this long
+    double connect_timeout = 10;
+};
+
+// The final response of one attempt (after redirects).
+struct Response {
+    int curl_code = 0;        // CURLcode; 0 = the transfer completed
+    std::string curl_error;   // libcurl's explanation when curl_code != 0
+    long status = 0;          // HTTP status; 0 if none arrived
+    std::optional<std::int64_t> content_length;
+    std::optional<std::int64_t> range_start;  // first byte of a 206 answer (Content-Range)
+    std::optional<double> retry_after;        // seconds
+    bool accepts_ranges = false;
+};
+
+class HttpClient {
+public:
+    explicit HttpClient(const TransferLimits& limits);
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    // Called before the first body byte of a successful (< 400) final response; false aborts.
+    using StartSink = std::function<bool(const Response&)>;
+    // Called with each piece of that body; false aborts the transfer.
+    using DataSink = std::function<bool(const char* data, std::size_t size)>;
+
+    // GETs url, from byte `offset` on when offset > 0 (a Range request). An exception thrown
+    // by a sink aborts the transfer and is rethrown here.
+    Response get(const std::string& url, std::int64_t offset, const StartSink& on_start, const DataSink& on_data);
+
+private:
+    CURL* curl_;
+};
+
+}  // namespace rankpool::fetch

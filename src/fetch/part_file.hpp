@@ -1,0 +1,31 @@
+#pragma once
+// A download in progress: bytes go to a hidden temporary file next to the final name, created
+// with O_EXCL | O_NOFOLLOW (a planted symlink is never followed), and the file appears under
+// its final name only by commit(). Destroyed without commit(), the temporary file is removed.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace rankpool::fetch {
+
+class PartFile {
+public:
+    PartFile(const std::filesystem::path& folder, const std::string& final_name);
+    ~PartFile();
+    PartFile(const PartFile&) = delete;
+    PartFile& operator=(const PartFile&) = delete;
+
+    void append(const char* data, std::size_t size);  // throws Error (disk full, ...)
+    void restart();                                    // back to zero bytes
+    std::int64_t size() const { return size_; }
+    void commit();  // fsync, then rename onto the final name (replacing a file or symlink there)
+
+private:
+    std::filesystem::path temp_;
+    std::filesystem::path final_;
+    int fd_ = -1;
+    std::int64_t size_ = 0;
+    bool committed_ = false;
+};
+
+}  // namespace rankpool::fetch

@@ -1,0 +1,29 @@
+#pragma once
+// What happened to one line of the list: the row of the summary table and of the report.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace rankpool::fetch {
+
+struct FetchResult {
+    std::int64_t index = 0;  // among the URLs, 0-based
+    int line = 0;            // in the list file, 1-based
+    std::string url;
+    std::string file;        // name inside --out
+    int rank = 0;
+    std::string status;      // "ok", "skipped" or "failed"
+    long http_status = 0;    // of the last response; 0 if none
+    std::int64_t bytes = 0;
+    int attempts = 0;
+    double seconds = 0;
+    std::optional<std::string> sha256;
+    std::optional<std::string> error;
+};
+
+void to_json(nlohmann::ordered_json& j, const FetchResult& r);
+void from_json(const nlohmann::ordered_json& j, FetchResult& r);
+
+}  // namespace rankpool::fetch

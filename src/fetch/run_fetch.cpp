@@ -1,0 +1,201 @@
+#include "fetch/run_fetch.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <thread>
+
+#include "fetch/naming.hpp"
+#include "fetch/progress.hpp"
+#include "fetch/summary.hpp"
+#include "fetch/url_list.hpp"
+#include "mpi/agree.hpp"
+#include "mpi/environment.hpp"
+#include "mpi/messages.hpp"
+#include "util/error.hpp"
+#include "util/pending_file.hpp"
+
+namespace rankpool::fetch {
+
+namespace {
+
+constexpr int root = 0;
+enum Tag : int { result_tag = 1, request_tag = 2, work_tag = 3 };
+constexpr std::int64_t no_more_work = -1;
+
+struct Job {
+    MPI_Comm comm;
+    int rank, ranks;
+    const FetchOptions& options;
+    std::vector<ListEntry> entries;
+    std::vector<std::string> names;
+    std::int64_t urls() const { return static_cast<std::int64_t>(entries.size()); }
+};
+
+std::string read_list(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError(path.string() + ": cannot read the URL list: " + std::strerror(errno));
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+FetchResult fetch_one(const Job& job, std::int64_t index, HttpClient& client) {
+    const auto i = static_cast<std::size_t>(index);
+    return download(job.entries[i], job.names[i], index, job.rank, job.options.download, client);
+}
+
+// Ranks other than 0: download, and tell rank 0 each result as it comes.
+void work(const Job& job) {
+    HttpClient client(job.options.download.limits);
+    if (job.options.schedule != Schedule::dynamic) {
+        for (std::int64_t index : static_assignment(job.options.schedule, job.urls(), job.ranks, job.rank))
+            mpi::send_string(job.comm, root, result_tag, nlohmann::ordered_json(fetch_one(job, index, client)).dump());
+        return;
+    }
+    // Dynamic: each request carries the previous result (none the first time).
+    std::string previous;
+    for (;;) {
+        mpi::send_string(job.comm, root, request_tag, previous);
+        std::int64_t index = no_more_work;
+        MPI_Recv(&index, 1, MPI_INT64_T, root, work_tag, job.comm, MPI_STATUS_IGNORE);
+        if (index == no_more_work) return;
+        previous = nlohmann::ordered_json(fetch_one(job, index, client)).dump();
+    }
+}
+
+// Rank 0: a thread downloads rank 0's share (it makes no MPI calls) while this thread hands out
+// work, collects every result and keeps the progress display going.
+std::vector<FetchResult> coordinate(const Job& job) {
+    const bool dynamic = job.options.schedule == Schedule::dynamic;
+    std::atomic<std::int64_t> next_url{0};  // dynamic: shared by the local thread and the requests
+    std::mutex mutex;
+    std::vector<FetchResult> finished_here;
+    std::exception_ptr thread_error;
+
+    std::thread local([&] {
+        try {
+            HttpClient client(job.options.download.limits);
+            const auto keep = [&](FetchResult r) {
+                std::lock_guard lock(mutex);
+                finished_here.push_back(std::move(r));
+            };
+            if (dynamic)
+                for (std::int64_t i; (i = next_url++) < job.urls();) keep(fetch_one(job, i, client));
+            else
+                for (std::int64_t i : static_assignment(job.options.schedule, job.urls(), job.ranks, root))
+                    keep(fetch_one(job, i, client));
+        } catch (...) {
+            thread_error = std::current_exception();
+        }
+    });
+
+    std::vector<FetchResult> results(job.entries.size());
+    std::int64_t received = 0;
+    int stopped_workers = 0;
+    Progress progress(job.urls(), job.options.quiet);
+    const auto record = [&](FetchResult r) {
+        progress.record(r);
+        results[static_cast<std::size_t>(r.index)] = std::move(r);
+        ++received;
+    };
+    while (received < job.urls() || (dynamic && stopped_workers < job.ranks - 1)) {
+        bool busy = false;
+        {
+            std::vector<FetchResult> mine;
+            {
+                std::lock_guard lock(mutex);
+                mine.swap(finished_here);
+            }
+            for (auto& r : mine) record(std::move(r));
+            busy = !mine.empty();
+        }
+        for (int waiting = 1; waiting;) {
+            MPI_Status status;
+            MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, job.comm, &waiting, &status);
+            if (!waiting) break;
+            busy = true;
+            const std::string payload = mpi::receive_string(job.comm, status);
+            if (!payload.empty()) record(nlohmann::ordered_json::parse(payload).get<FetchResult>());
+            if (status.MPI_TAG == request_tag) {
+                std::int64_t index = next_url++;
+                if (index >= job.urls()) {
+                    index = no_more_work;
+                    ++stopped_workers;
+                }
+                MPI_Send(&index, 1, MPI_INT64_T, status.MPI_SOURCE, work_tag, job.comm);
+            }
+        }
+        if (thread_error) break;
+        progress.tick();
+        if (!busy) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    local.join();
+    if (thread_error) std::rethrow_exception(thread_error);
+    progress.finish();
+    return results;
+}
+
+void write_text(PendingFile& file, const std::string& text) {
+    std::ofstream out(file.temp_path(), std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) throw Error(file.final_path().string() + ": cannot write");
+    file.commit();
+}
+
+}  // namespace
+
+FetchOutcome run_fetch(MPI_Comm comm, const FetchOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    Job job{comm, mpi::rank(comm), mpi::size(comm), options, {}, {}};
+    const bool is_root = job.rank == root;
+
+    std::string text;
+    std::optional<PendingFile> report, failed;
+    mpi::agree(comm, [&] {
+        if (!is_root) return;
+        text = read_list(options.list);
+        // Unwritable report paths show up now, not after the downloads.
+        if (options.report) report.emplace(*options.report).create_empty();
+        if (options.failed) failed.emplace(*options.failed).create_empty();
+    });
+    mpi::bcast_string(comm, root, text);
+    mpi::agree(comm, [&] {
+        job.entries = parse_url_list(text, options.list.string());
+        job.names = assign_names(job.entries);
+        std::error_code ec;  // every rank: the folder may be node-local
+        std::filesystem::create_directories(options.download.out, ec);
+        if (ec || !std::filesystem::is_directory(options.download.out))
+            throw Error(options.download.out.string() + ": cannot create the download folder: " +
+                        (ec ? ec.message() : "not a folder"));
+        init_http();
+    });
+
+    FetchOutcome outcome;
+    if (is_root) outcome.results = coordinate(job);
+    else work(job);
+    // Ranks that are done wait here without spinning while the others still download.
+    MPI_Request all_done;
+    MPI_Ibarrier(comm, &all_done);
+    mpi::wait_politely(all_done);
+    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    mpi::agree(comm, [&] {
+        if (!is_root) return;
+        outcome.exit_code = all_succeeded(outcome.results) ? 0 : 1;
+        if (report)
+            write_text(*report, report_json(outcome.results, {job.ranks, std::string(schedule_name(options.schedule)),
+                                                              options.list.string(), options.download.out.string(),
+                                                              outcome.seconds}).dump(2) + "\n");
+        if (failed) write_text(*failed, failed_list(outcome.results, job.entries));
+    });
+    MPI_Request request;
+    MPI_Ibcast(&outcome.exit_code, 1, MPI_INT, root, comm, &request);
+    mpi::wait_politely(request);
+    return outcome;
+}
+
+}  // namespace rankpool::fetch
