@@ -45,6 +45,8 @@ CLI::App& add_fetch_command(CLI::App& app, fetch::FetchOptions& options) {
     cmd.add_option("--report", options.report, "Write a JSON report with one object per list line")->type_name("FILE.json");
     cmd.add_option("--failed", options.failed, "Write the failed lines in list form, ready to rerun")->type_name("FILE");
     cmd.add_flag("--quiet", options.quiet, "No per-file lines (the table still prints)");
+    cmd.add_flag("--progress", options.live_progress,
+                 "A live progress line on stderr even when it is not a terminal (under mpirun it never is)");
     return cmd;
 }
 

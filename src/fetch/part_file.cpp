@@ -27,7 +27,12 @@ std::string random_suffix() {
 PartFile::PartFile(const std::filesystem::path& folder, const std::string& final_name) : final_(folder / final_name) {
     // A fresh random name each try: an existing file or planted link there is never opened.
     for (int tries = 0; fd_ < 0; ++tries) {
-        temp_ = folder / ("." + final_name + ".part-" + random_suffix());
+        // At most 223 characters, whatever the final name's length (file systems allow 255).
+        std::string name = ".";  // appended piece by piece: GCC 12 warns falsely on "." + string
+        name += final_name.substr(0, 200);
+        name += ".part-";
+        name += random_suffix();
+        temp_ = folder / name;
         fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd_ < 0 && (errno != EEXIST || tries > 100)) fail(temp_, "cannot create the temporary file");
     }

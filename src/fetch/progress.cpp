@@ -4,11 +4,8 @@
 
 namespace rankpool::fetch {
 
-Progress::Progress(std::int64_t total, bool quiet) : total_(total), quiet_(quiet) {
-    if (quiet_) return;
-    if (::isatty(STDERR_FILENO)) live_ = stderr;
-    else if (::isatty(STDOUT_FILENO)) live_ = stdout;
-}
+Progress::Progress(std::int64_t total, bool quiet, bool live)
+    : total_(total), quiet_(quiet), live_(!quiet && (live || ::isatty(STDERR_FILENO))) {}
 
 void Progress::record(const FetchResult& r) {
     ++done_;
@@ -36,16 +33,16 @@ void Progress::tick() {
 void Progress::draw() {
     last_draw_ = std::chrono::steady_clock::now();
     const double seconds = std::chrono::duration<double>(last_draw_ - start_).count();
-    std::fprintf(live_, "\rfetch: %lld/%lld files, %.1f MB, %.2f MB/s ", static_cast<long long>(done_),
+    std::fprintf(stderr, "\rfetch: %lld/%lld files, %.1f MB, %.2f MB/s ", static_cast<long long>(done_),
                  static_cast<long long>(total_), bytes_ / 1e6, seconds > 0 ? bytes_ / 1e6 / seconds : 0.0);
-    std::fflush(live_);
+    std::fflush(stderr);
 }
 
 void Progress::finish() {
     if (!live_) return;
     draw();
-    std::fputc('\n', live_);
-    std::fflush(live_);
+    std::fputc('\n', stderr);
+    std::fflush(stderr);
 }
 
 }  // namespace rankpool::fetch

@@ -73,7 +73,8 @@ std::vector<FetchResult> coordinate(const Job& job) {
     std::atomic<std::int64_t> next_url{0};  // dynamic: shared by the local thread and the requests
     std::mutex mutex;
     std::vector<FetchResult> finished_here;
-    std::exception_ptr thread_error;
+    std::exception_ptr thread_error;  // read only after join()
+    std::atomic<bool> thread_failed{false};
 
     std::thread local([&] {
         try {
@@ -89,13 +90,14 @@ std::vector<FetchResult> coordinate(const Job& job) {
                     keep(fetch_one(job, i, client));
         } catch (...) {
             thread_error = std::current_exception();
+            thread_failed = true;
         }
     });
 
     std::vector<FetchResult> results(job.entries.size());
     std::int64_t received = 0;
     int stopped_workers = 0;
-    Progress progress(job.urls(), job.options.quiet);
+    Progress progress(job.urls(), job.options.quiet, job.options.live_progress);
     const auto record = [&](FetchResult r) {
         progress.record(r);
         results[static_cast<std::size_t>(r.index)] = std::move(r);
@@ -128,7 +130,7 @@ std::vector<FetchResult> coordinate(const Job& job) {
                 MPI_Send(&index, 1, MPI_INT64_T, status.MPI_SOURCE, work_tag, job.comm);
             }
         }
-        if (thread_error) break;
+        if (thread_failed) break;
         progress.tick();
         if (!busy) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }

@@ -21,6 +21,7 @@ struct FetchOptions {
     std::optional<std::filesystem::path> report;
     std::optional<std::filesystem::path> failed;
     bool quiet = false;
+    bool live_progress = false;  // also when stderr is not a terminal
 };
 
 struct FetchOutcome {

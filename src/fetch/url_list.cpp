@@ -50,6 +50,7 @@ void add_field(ListEntry& entry, std::string_view field, const std::string& wher
         if (!is_plain_file_name(value))
             throw UsageError(where + "name '" + std::string(value) +
                              "' is not a plain file name (no '/', '..', NUL or control characters)");
+        if (value.size() > 255) throw UsageError(where + "name is longer than 255 bytes");
         entry.name = std::string(value);
     } else if (key == "sha256") {
         if (value.size() != 64 || !std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isxdigit(c); }))

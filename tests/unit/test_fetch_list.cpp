@@ -55,6 +55,7 @@ TEST_CASE("bad list lines are refused with their line number", "[fetch][list]") 
         CHECK_THAT(parse_error("http://h/a name=" + bad + "\n"), Catch::Contains("is not a plain file name") ||
                                                                    Catch::Contains("is not a key=value field"));
     CHECK(parse_error("http://h/a name=x\n\nhttp://h/b name=x\n") == "urls.txt:3: name 'x' is also used on line 1");
+    CHECK(parse_error("http://h/a name=" + std::string(256, 'n') + "\n") == "urls.txt:1: name is longer than 255 bytes");
     CHECK(parse_error("http://h/a\nhttp://h/b name=\x01z\n") ==
           "urls.txt:2: name '\x01z' is not a plain file name (no '/', '..', NUL or control characters)");
 }
