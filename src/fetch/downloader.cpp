@@ -24,12 +24,18 @@ struct Failure {
     bool retryable = false;
 };
 
+std::string seconds_text(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", seconds);
+    return text;
+}
+
 bool retryable_status(long status) { return status == 408 || status == 429 || status >= 500; }
 
 Failure transfer_failure(const Response& r, const DownloadSettings& s) {
     switch (r.curl_code) {
         case CURLE_OPERATION_TIMEDOUT:
-            return {"no data for " + std::to_string(std::lround(s.limits.stall_timeout)) + " s (--timeout)", true};
+            return {"no data for " + seconds_text(s.limits.stall_timeout) + " s (--timeout)", true};
         case CURLE_PARTIAL_FILE: return {"the body ended before its Content-Length", true};
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_CONNECT:

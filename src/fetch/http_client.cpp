@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <mutex>
@@ -15,12 +16,21 @@ namespace rankpool::fetch {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 struct Transfer {
+    Transfer(const HttpClient::StartSink& start, const HttpClient::DataSink& data, double stall)
+        : on_start(&start), on_data(&data), stall_timeout(stall) {}
+
     Response response;
     const HttpClient::StartSink* on_start;
     const HttpClient::DataSink* on_data;
+    double stall_timeout;
     bool started = false;
     bool discard = false;  // an error response's body
+    bool stalled = false;
+    curl_off_t last_received = -1;
+    Clock::time_point last_byte_at = Clock::now();
     std::exception_ptr error;
 };
 
@@ -80,6 +90,20 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     }
 }
 
+// libcurl calls this at least once a second: abort when no byte arrived for stall_timeout.
+// (CURLOPT_LOW_SPEED_TIME would average over a window of several seconds instead.)
+int on_progress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t) {
+    auto& t = *static_cast<Transfer*>(user);
+    const auto now = Clock::now();
+    if (received != t.last_received) {
+        t.last_received = received;
+        t.last_byte_at = now;
+        return 0;
+    }
+    t.stalled = std::chrono::duration<double>(now - t.last_byte_at).count() > t.stall_timeout;
+    return t.stalled ? 1 : 0;
+}
+
 }  // namespace
 
 void init_http() {
@@ -89,7 +113,7 @@ void init_http() {
     });
 }
 
-HttpClient::HttpClient(const TransferLimits& limits) : curl_(curl_easy_init()) {
+HttpClient::HttpClient(const TransferLimits& limits) : curl_(curl_easy_init()), limits_(limits) {
     if (curl_ == nullptr) throw Error("cannot create a libcurl handle");
     curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -98,9 +122,8 @@ HttpClient::HttpClient(const TransferLimits& limits) : curl_(curl_easy_init()) {
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM-based timeouts
     curl_easy_setopt(curl_, CURLOPT_USERAGENT, "rankpool/" RANKPOOL_VERSION);
     curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout * 1000));
-    // "No byte for S seconds": slower than 1 byte/s over a window of S seconds (whole seconds).
-    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, std::max(1L, std::lround(limits.stall_timeout)));
+    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, on_body);
 }
@@ -108,7 +131,7 @@ HttpClient::HttpClient(const TransferLimits& limits) : curl_(curl_easy_init()) {
 HttpClient::~HttpClient() { curl_easy_cleanup(curl_); }
 
 Response HttpClient::get(const std::string& url, std::int64_t offset, const StartSink& on_start, const DataSink& on_data) {
-    Transfer t{{}, &on_start, &on_data, false, false, nullptr};
+    Transfer t(on_start, on_data, limits_.stall_timeout);
     char error_text[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
     // CURLOPT_RANGE rather than RESUME_FROM: a server that ignores the Range and answers 200
@@ -117,13 +140,14 @@ Response HttpClient::get(const std::string& url, std::int64_t offset, const Star
     curl_easy_setopt(curl_, CURLOPT_RANGE, offset > 0 ? range.c_str() : nullptr);
     curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &t);
     curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_text);
     const CURLcode code = curl_easy_perform(curl_);
     curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, nullptr);
     if (t.error) std::rethrow_exception(t.error);
     // An empty successful body never reaches on_body: let the sink see its start all the same.
     if (code == CURLE_OK && !t.started && t.response.status < 400) on_start(t.response);
-    t.response.curl_code = code;
+    t.response.curl_code = t.stalled ? CURLE_OPERATION_TIMEDOUT : code;
     t.response.curl_error = error_text[0] ? error_text : curl_easy_strerror(code);
     return t.response;
 }

@@ -15,7 +15,7 @@ namespace rankpool::fetch {
 void init_http();
 
 struct TransferLimits {
-    double stall_timeout = 30;   // abort when no byte arrives for this long
+    double stall_timeout = 30;   // abort when no byte arrives for this long (checked about once a second)
     double connect_timeout = 10;
 };
 
@@ -48,6 +48,7 @@ public:
 
 private:
     CURL* curl_;
+    TransferLimits limits_;
 };
 
 }  // namespace rankpool::fetch

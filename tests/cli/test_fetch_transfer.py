@@ -1,0 +1,196 @@
+"""`rankpool fetch` against a misbehaving server: statuses, retries, Retry-After, truncated and stalled
+bodies, redirects, --max-size and checksums. Every saved file is compared byte for byte."""
+import socket
+import sys
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
+from fetch_testing import FetchTestCase, sha256  # noqa: E402
+
+
+class BodyTest(FetchTestCase):
+    def test_with_and_without_content_length(self):
+        cases = [("/b/plain.bin", dict(size=3000)), ("/b/empty.bin", dict(size=0)),
+                 ("/b/big.bin", dict(size=300_000)), ("/b/close.bin", dict(size=70_000, cl="none")),
+                 ("/b/chunked.bin", dict(size=70_000, cl="chunked"))]
+        result = self.fetch([self.url(path, **query) for path, query in cases], ranks=3)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        for entry, (path, query) in zip(result.results, cases):
+            self.assertOk(entry, path, query["size"])
+            self.assertEqual(self.server.hits(path), 1)
+
+    def test_one_rank(self):
+        result = self.fetch([self.url(f"/one/{i}.bin", size=100 * i) for i in range(2, 5)], ranks=1)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        for i, entry in enumerate(result.results, start=2):
+            self.assertOk(entry, f"/one/{i}.bin", 100 * i)
+
+
+class StatusTest(FetchTestCase):
+    def test_client_errors_are_not_retried(self):
+        cases = [("/s/missing.bin", 404), ("/s/gone.bin", 410), ("/s/forbidden.bin", 403)]
+        result = self.fetch([self.url(path, status=code) for path, code in cases], ranks=3)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        for entry, (path, code) in zip(result.results, cases):
+            self.assertFailed(entry, attempts=1, http=code, error=str(code))
+            self.assertEqual(self.server.hits(path), 1)
+
+    def test_server_errors_recovering(self):
+        cases = [("/s/500.bin", 500, 2), ("/s/503.bin", 503, 1), ("/s/502.bin", 502, 3), ("/s/408.bin", 408, 1)]
+        result = self.fetch([self.url(path, status=code, times=k, size=2000) for path, code, k in cases], ranks=4)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        for entry, (path, _, k) in zip(result.results, cases):
+            self.assertOk(entry, path, 2000, attempts=k + 1)
+            self.assertEqual(self.server.hits(path), k + 1)
+
+    def test_server_errors_not_recovering(self):
+        cases = [("/s/500.bin", 500), ("/s/503.bin", 503), ("/s/408.bin", 408)]
+        result = self.fetch([self.url(path, status=code) for path, code in cases], "--retries", "2", ranks=3)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        for entry, (path, code) in zip(result.results, cases):
+            self.assertFailed(entry, attempts=3, http=code, error=str(code))
+            self.assertEqual(self.server.hits(path), 3)
+
+    def test_no_retries(self):
+        result = self.fetch([self.url("/s/500.bin", status=500)], "--retries", "0", ranks=1)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertFailed(result.results[0], attempts=1, http=500)
+        self.assertEqual(self.server.hits(), 1)
+
+    def test_retry_after(self):
+        """429 and 503 with Retry-After: 1 wait at least that long, however short --retry-delay is."""
+        cases = [("/s/429.bin", 429), ("/s/503.bin", 503)]
+        result = self.fetch([self.url(path, status=code, times=1, retry_after=1) for path, code in cases], ranks=3)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        for entry, (path, _) in zip(result.results, cases):
+            self.assertOk(entry, path, 1000, attempts=2)
+            first, second = self.server.requests(path)
+            self.assertGreaterEqual(second.time - first.time, 0.95, path)
+
+    def test_backoff(self):
+        """The k-th retry waits at least retry_delay * 2^(k-1) / 2."""
+        result = self.fetch([self.url("/s/busy.bin", status=500)], "--retries", "2", "--retry-delay", "0.4", ranks=1)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertFailed(result.results[0], attempts=3, http=500)
+        times = [r.time for r in self.server.requests()]
+        self.assertGreaterEqual(times[1] - times[0], 0.2)
+        self.assertGreaterEqual(times[2] - times[1], 0.4)
+
+    def test_connection_refused(self):
+        with socket.socket() as s:  # a port nothing listens on
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        result = self.fetch([f"http://127.0.0.1:{port}/x.bin", self.url("/s/fine.bin")], "--retries", "2", ranks=3)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertFailed(result.results[0], attempts=3, http=0)
+        self.assertOk(result.results[1], "/s/fine.bin", 1000)
+
+
+class BrokenBodyTest(FetchTestCase):
+    def test_truncated_with_range_support(self):
+        """Each retry asks for the rest (Range: bytes=N-) and appends the 206 answer; the checks still hold."""
+        paths = {"/t/resume-once.bin": 1, "/t/resume-twice.bin": 2}  # truncated answers, 20 kB each
+        result = self.fetch([f"{self.url(path, size=50_000, truncate=20_000, times=k, ranges=1)} size=50000 "
+                             f"sha256={sha256(path, 50_000)}" for path, k in paths.items()], ranks=1)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        for entry, (path, k) in zip(result.results, paths.items()):
+            self.assertIn(entry["http_status"], (200, 206))
+            self.assertOk(entry, path, 50_000, attempts=k + 1, http=entry["http_status"])
+            self.assertEqual([r.headers.get("range") for r in self.server.requests(path)],
+                             [None] + [f"bytes={20_000 * i}-" for i in range(1, k + 1)])
+
+    def test_truncated_without_range_support(self):
+        """The server ignores Range: the file restarts cleanly, whether or not Range was asked for."""
+        result = self.fetch([self.url("/t/restart.bin", size=50_000, truncate=20_000, times=1),
+                             self.url("/t/lying.bin", size=50_000, truncate=20_000, times=1, ranges="lie")], ranks=3)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        self.assertOk(result.results[0], "/t/restart.bin", 50_000, attempts=2)
+        self.assertOk(result.results[1], "/t/lying.bin", 50_000, attempts=2)
+        self.assertEqual(self.server.requests("/t/lying.bin")[1].headers.get("range"), "bytes=20000-")
+
+    def test_truncated_every_time(self):
+        result = self.fetch([self.url("/t/short.bin", size=5000, truncate=100, ranges=1)], "--retries", "2", ranks=1)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertFailed(result.results[0], attempts=3)
+        self.assertEqual(self.server.hits(), 3)
+
+    def test_stalled_body(self):
+        """--timeout 1: a body that stops arriving is aborted and retried; retries can recover or run out."""
+        result = self.fetch([self.url("/t/stall-once.bin", size=8000, stall=3000, times=1, sleep=20),
+                             self.url("/t/stall-always.bin", size=8000, stall=3000, sleep=20)],
+                            "--retries", "1", ranks=3)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertOk(result.results[0], "/t/stall-once.bin", 8000, attempts=2)
+        self.assertFailed(result.results[1], attempts=2)
+        self.assertEqual(self.server.hits("/t/stall-always.bin"), 2)
+
+
+class RedirectTest(FetchTestCase):
+    def test_redirect_chains(self):
+        """Up to 10 hops are followed; the 11th fails without a retry."""
+        result = self.fetch([self.url("/r/three.bin", redirect=3), self.url("/r/ten.bin", redirect=10),
+                             self.url("/r/eleven.bin", redirect=11)], ranks=3)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertOk(result.results[0], "/r/three.bin", 1000, name="three.bin")
+        self.assertOk(result.results[1], "/r/ten.bin", 1000)
+        self.assertEqual((self.server.hits("/r/three.bin"), self.server.hits("/r/ten.bin")), (4, 11))
+        self.assertFailed(result.results[2], attempts=1)
+        self.assertLessEqual(self.server.hits("/r/eleven.bin"), 11)
+
+    def test_redirect_loop(self):
+        result = self.fetch([self.url("/r/loop.bin", loop=1)], ranks=1)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertFailed(result.results[0], attempts=1)
+        self.assertLessEqual(self.server.hits(), 11)
+
+    def test_redirect_to_other_schemes(self):
+        """file:// and ftp:// targets fail at once; nothing of /etc/passwd lands anywhere."""
+        result = self.fetch([self.url("/r/passwd", location="file:///etc/passwd"),
+                             self.url("/r/ftp.bin", location="ftp://127.0.0.1/x.bin")], ranks=3)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        for entry in result.results:
+            self.assertFailed(entry, attempts=1)
+        self.assertEqual(self.server.hits(), 2)
+        passwd = Path("/etc/passwd").read_bytes()[:32]
+        leaked = [p for p in self.dir.rglob("*") if p.is_file() and passwd in p.read_bytes()]
+        self.assertEqual(leaked, [])
+        self.assertEqual(list((self.dir / "out").iterdir()) if (self.dir / "out").exists() else [], [])
+
+
+class CheckTest(FetchTestCase):
+    def test_max_size_with_content_length(self):
+        result = self.fetch([self.url("/m/fits.bin", size=50_000), self.url("/m/over.bin", size=50_001)],
+                            "--max-size", "50000", ranks=3)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertOk(result.results[0], "/m/fits.bin", 50_000)
+        self.assertFailed(result.results[1], attempts=1)
+        self.assertEqual(self.server.hits("/m/over.bin"), 1)
+
+    def test_max_size_without_content_length(self):
+        """Enforced while receiving: the transfer stops long before the 4 MB body is all sent."""
+        result = self.fetch([self.url("/m/close.bin", size=4_000_000, cl="none", drip=0.01),
+                             self.url("/m/chunked.bin", size=4_000_000, cl="chunked", drip=0.01)],
+                            "--max-size", "100000", ranks=3)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        for entry in result.results:
+            self.assertFailed(entry, attempts=1)
+        self.assertEqual([r.completed for r in self.server.requests()], [False, False])
+
+    def test_checksums(self):
+        """A wrong sha256= or size= fails without a retry; right ones (any hex case) pass."""
+        good = sha256("/c/good.bin", 3000)
+        lines = [f"{self.url('/c/good.bin', size=3000)} sha256={good.upper()} size=3000",
+                 f"{self.url('/c/bad-sha.bin', size=3000)} sha256={good}",
+                 f"{self.url('/c/bad-size.bin', size=3000)} size=2999",
+                 f"{self.url('/c/bad-size-close.bin', size=3000, cl='none')} size=3001"]
+        result = self.fetch(lines, ranks=4)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertOk(result.results[0], "/c/good.bin", 3000)
+        for entry in result.results[1:]:
+            self.assertFailed(entry, attempts=1)
+        self.assertEqual(self.server.hits(), 4)
+
+
+if __name__ == "__main__":
+    unittest.main()

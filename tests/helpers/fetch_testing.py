@@ -1,0 +1,182 @@
+"""Shared helpers for the whole-program tests of `rankpool fetch`.
+
+Each test gets its own FaultServer (fault_server.py) and temporary folder; `fetch()` writes the URL list,
+runs `rankpool fetch` (through `launch`, which keeps '\\r' and can give mpirun a terminal) with a JSON
+report and short retry delays and timeouts, and checks what must hold after every run: the exit code
+agrees with the statuses, each ok or skipped line left a regular file whose size and SHA-256 are in the
+report, a failed line left nothing under its name, and no temporary file is left.
+"""
+import hashlib
+import json
+import os
+import pty
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import NamedTuple
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "cli")]
+from fault_server import FaultServer, content  # noqa: E402
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase  # noqa: E402
+
+FAST = {"--retry-delay": "0.05", "--timeout": "1"}  # unless a test gives its own
+REPORT_KEYS = {"command", "rankpool_version", "ranks", "schedule", "list", "out", "seconds", "results"}
+RESULT_KEYS = {"index", "line", "url", "file", "rank", "status", "http_status", "bytes", "attempts", "seconds",
+               "sha256", "error"}
+
+TOTALS = re.compile(r"(\d+) files?: (\d+) ok, (\d+) skipped, (\d+) failed; (\d+) bytes in (\d+\.\d+) s "
+                    r"\((\d+\.\d+) MB/s\)")
+
+
+def totals(out):
+    """(files, ok, skipped, failed, bytes) from the totals line, the last line of stdout."""
+    match = TOTALS.fullmatch(out.splitlines()[-1] if out else "")
+    assert match, f"no totals line at the end of stdout:\n{out}"
+    return tuple(int(n) for n in match.groups()[:5])
+
+
+def digest(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256(path, size):
+    """The SHA-256 of what the server sends for `path`."""
+    return digest(content(path, size))
+
+
+def url_lines(text):
+    """The lines of a URL list that are neither blank nor comments."""
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def attempts_text(n):
+    return f"{n} attempt" + ("" if n == 1 else "s")
+
+
+class Fetched(NamedTuple):
+    code: int
+    out: str
+    err: str
+    report: dict  # None when the run wrote none
+
+    @property
+    def results(self):
+        return self.report["results"]
+
+
+def launch(args, ranks, cwd, timeout=90, tty=False):
+    """Runs `MPIEXEC -q --oversubscribe -np RANKS BINARY ARGS` like rankpool_testing.run, but keeps every
+    '\\r' (run's text mode turns them into newlines) and, with `tty`, gives mpirun a pseudo-terminal as
+    stdout. Returns (returncode, stdout, stderr); fails if the run outlives `timeout` seconds."""
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    command = [*shlex.split(MPIEXEC), "-q", "--oversubscribe", "-np", str(ranks), BINARY, *map(str, args)]
+    master, slave = pty.openpty() if tty else (None, subprocess.PIPE)
+    with subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=slave,
+                          stderr=subprocess.PIPE, start_new_session=True) as proc:
+        if tty:
+            os.close(slave)
+        received = {master if tty else proc.stdout.fileno(): [], proc.stderr.fileno(): []}
+        readers = [threading.Thread(target=drain, args=item) for item in received.items()]
+        for reader in readers:
+            reader.start()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # mpirun and the ranks it started
+            proc.wait()
+            raise AssertionError(f"timed out after {timeout} s: {' '.join(command)}") from None
+        finally:
+            for reader in readers:
+                reader.join()
+            if tty:
+                os.close(master)
+    out, err = (b"".join(chunks).decode(errors="replace") for chunks in received.values())
+    return proc.returncode, out, err
+
+
+def drain(fd, chunks):
+    """Reads `fd` to its end (for a terminal: until every writer closed it)."""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO from a terminal nobody writes to any more
+            return
+        if not chunk:
+            return
+        chunks.append(chunk)
+
+
+class FetchTestCase(TempDirTestCase):
+    """A temporary folder (self.dir) and a running FaultServer (self.server) per test."""
+
+    def setUp(self):
+        super().setUp()
+        self.server = FaultServer().__enter__()
+        self.addCleanup(self.server.shutdown)
+
+    def url(self, path, **query):
+        return self.server.url(path, **query)
+
+    def write_list(self, lines, name="urls.txt", newline="\n"):
+        (self.dir / name).write_bytes("".join(line + newline for line in lines).encode())
+
+    def fetch(self, lines, *args, ranks=3, listfile="urls.txt", out="out", timeout=90):
+        """Writes `lines` (unless None) to `listfile`, runs `rankpool fetch LISTFILE --out OUT --report
+        report.json` with FAST and `args` (no --out when `out` is None), checks the invariants and returns
+        a Fetched with the report."""
+        if lines is not None:
+            self.write_list(lines, listfile)
+        report_path = self.dir / "report.json"
+        report_path.unlink(missing_ok=True)
+        fast = [word for option, value in FAST.items() if option not in args for word in (option, value)]
+        command = ["fetch", listfile, *(["--out", out] if out else []), "--report", "report.json", *fast, *args]
+        code, stdout, stderr = launch(command, ranks=ranks, cwd=self.dir, timeout=timeout)
+        report = json.loads(report_path.read_text()) if report_path.exists() else None
+        if code in (0, 1):
+            self.assertIsNotNone(report, f"no report (exit {code}):\n{stdout}{stderr}")
+            if lines is not None:
+                self.assertEqual(len(report["results"]), len(url_lines("\n".join(lines))))
+            self.assertInvariants(code, report, self.dir / (out or "downloads"), stdout + stderr)
+        return Fetched(code, stdout, stderr, report)
+
+    def assertInvariants(self, code, report, folder, output):
+        """What holds after every run that wrote a report (see the module docstring)."""
+        statuses = [entry["status"] for entry in report["results"]]
+        self.assertEqual(code, 1 if "failed" in statuses else 0, output)
+        self.assertEqual([entry["index"] for entry in report["results"]], list(range(len(statuses))))
+        for entry in report["results"]:
+            path = folder / entry["file"]
+            if entry["status"] == "failed":
+                self.assertFalse(os.path.lexists(path), f"{entry['file']} failed but exists")
+                continue
+            self.assertIn(entry["status"], ("ok", "skipped"), entry)
+            self.assertTrue(path.is_file() and not path.is_symlink(), f"{path} is not a regular file")
+            data = path.read_bytes()
+            self.assertEqual((entry["bytes"], entry["sha256"]), (len(data), digest(data)), entry["file"])
+        if folder.exists():
+            self.assertEqual([p.name for p in folder.iterdir() if p.name.startswith(".") and ".part" in p.name],
+                             [], "temporary files left")
+
+    def assertOk(self, entry, path, size, attempts=1, name=None, http=200):
+        """A downloaded line: report fields, and the file in out/ holds exactly what the server sent."""
+        self.assertEqual(entry["status"], "ok", entry)
+        self.assertEqual((entry["http_status"], entry["bytes"], entry["attempts"], entry["sha256"], entry["error"]),
+                         (http, size, attempts, sha256(path, size), None), entry)
+        if name is not None:
+            self.assertEqual(entry["file"], name)
+        self.assertEqual((self.dir / "out" / entry["file"]).read_bytes(), content(path, size), entry["file"])
+
+    def assertFailed(self, entry, attempts, http=None, error=None):
+        """A failed line: attempts, the HTTP status if given, an error message (containing `error`)."""
+        self.assertEqual((entry["status"], entry["attempts"]), ("failed", attempts), entry)
+        if http is not None:
+            self.assertEqual(entry["http_status"], http, entry)
+        self.assertIsInstance(entry["error"], str)
+        self.assertTrue(entry["error"], entry)
+        if error is not None:
+            self.assertIn(error, entry["error"])
