@@ -32,7 +32,7 @@ CLI::App& add_fetch_command(CLI::App& app, fetch::FetchOptions& options) {
         ->type_name("S")
         ->capture_default_str();
     add_number_option<std::int64_t>(cmd, "--max-size", d.max_size, "Refuse bodies larger than BYTES (0: no limit)", 0);
-    add_number_option<int>(cmd, "--retries", d.retries, "Retries after timeouts, connection errors, 408, 429, 5xx", 0);
+    add_number_option<int>(cmd, "--retries", d.retries, "Retries after timeouts, connection errors, 408, 429, 5xx", 0, 100);
     cmd.add_option("--retry-delay", d.retry_delay, "First backoff in seconds; doubles each retry, with jitter")
         ->check(CLI::NonNegativeNumber)
         ->type_name("S")

@@ -17,6 +17,7 @@ namespace rankpool::fetch {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr double longest_backoff = 60;  // seconds, whatever the retry count
 
 // Why one attempt did not produce the file, and whether another attempt may.
 struct Failure {
@@ -35,13 +36,17 @@ bool retryable_status(long status) { return status == 408 || status == 429 || st
 Failure transfer_failure(const Response& r, const DownloadSettings& s) {
     switch (r.curl_code) {
         case CURLE_OPERATION_TIMEDOUT:
-            return {"no data for " + seconds_text(s.limits.stall_timeout) + " s (--timeout)", true};
+            if (r.stalled) return {"no data for " + seconds_text(s.limits.stall_timeout) + " s (--timeout)", true};
+            return {"could not connect within " + seconds_text(s.limits.connect_timeout) + " s (--connect-timeout)", true};
         case CURLE_PARTIAL_FILE: return {"the body ended before its Content-Length", true};
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_CONNECT:
         case CURLE_SEND_ERROR:
         case CURLE_RECV_ERROR:
-        case CURLE_GOT_NOTHING: return {r.curl_error, true};
+        case CURLE_GOT_NOTHING:
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_HTTP2:
+        case CURLE_HTTP2_STREAM: return {r.curl_error, true};
         case CURLE_TOO_MANY_REDIRECTS: return {"more than 10 redirects", false};
         case CURLE_UNSUPPORTED_PROTOCOL: return {"redirected to a scheme other than http/https", false};
         default: return {r.curl_error, false};
@@ -51,20 +56,18 @@ Failure transfer_failure(const Response& r, const DownloadSettings& s) {
 double backoff_seconds(int retry, double base) {
     static thread_local std::mt19937_64 generator{std::random_device{}()};
     std::uniform_real_distribution<double> jitter(0.5, 1.0);  // spreads ranks that failed together
-    return base * std::pow(2.0, retry - 1) * jitter(generator);
+    return std::min(longest_backoff, base * std::pow(2.0, std::min(retry - 1, 30))) * jitter(generator);
 }
 
-// An existing regular file at the final name that matches every size=/sha256= given.
-std::optional<FetchResult> already_complete(const ListEntry& entry, const std::filesystem::path& path, FetchResult result) {
+// A regular file (not a symlink) at path: its size and sha256.
+std::optional<std::pair<std::int64_t, std::string>> regular_file(const std::filesystem::path& path) {
     struct stat info {};
-    if ((!entry.size && !entry.sha256) || ::lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
-    if (entry.size && info.st_size != *entry.size) return std::nullopt;
-    const std::string hash = sha256_of_file(path);
-    if (entry.sha256 && hash != *entry.sha256) return std::nullopt;
-    result.status = "skipped";
-    result.bytes = info.st_size;
-    result.sha256 = hash;
-    return result;
+    if (::lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
+    return std::pair<std::int64_t, std::string>{info.st_size, sha256_of_file(path)};
+}
+
+bool matches_list(const ListEntry& entry, std::int64_t size, const std::string& hash) {
+    return (!entry.size || size == *entry.size) && (!entry.sha256 || hash == *entry.sha256);
 }
 
 class Attempt {
@@ -72,15 +75,28 @@ public:
     Attempt(const ListEntry& entry, const DownloadSettings& settings, PartFile& part, Sha256& hash)
         : entry_(entry), settings_(settings), part_(part), hash_(hash) {}
 
-    // The body begins: decide between appending (a matching 206) and starting over.
+    // The final response begins. Only a 200, or a 206 holding exactly the rest of the file
+    // from `offset` on, is a download; a 200 to a Range request starts the file over.
     bool start(const Response& r, std::int64_t offset) {
-        if (offset > 0 && !(r.status == 206 && r.range_start == offset)) {
-            if (r.status == 206) return stop("the server resumed at the wrong offset", true);
-            part_.restart();  // the server ignored the Range: take the whole body again
-            hash_.reset();
+        std::int64_t total = 0;
+        if (r.status == 206) {
+            const bool rest_of_file = r.range_first == offset && r.range_total && r.range_last == *r.range_total - 1 &&
+                                      (!r.content_length || *r.content_length == *r.range_last - offset + 1);
+            if (!rest_of_file) {
+                restart_next_ = true;
+                return stop("the server answered 206 with the wrong range", true);
+            }
+            total = *r.range_total;
+        } else if (r.status == 200) {
+            if (part_.size() > 0) {
+                part_.restart();
+                hash_.reset();
+            }
+            total = r.content_length.value_or(-1);
+        } else {
+            return stop("HTTP " + std::to_string(r.status), false);  // 204, 304, a 302 without Location, ...
         }
-        if (r.content_length) {
-            const std::int64_t total = part_.size() + *r.content_length;
+        if (total >= 0 && (r.status == 206 || r.content_length)) {
             if (settings_.max_size > 0 && total > settings_.max_size) return stop(too_large(), false);
             if (entry_.size && total != *entry_.size)
                 return stop("the server announced " + std::to_string(total) + " bytes, the list says size=" +
@@ -94,12 +110,17 @@ public:
         if (settings_.max_size > 0 && total > settings_.max_size) return stop(too_large(), false);
         if (entry_.size && total > *entry_.size)
             return stop("more bytes than size=" + std::to_string(*entry_.size), false);
-        part_.append(bytes, size);
+        try {
+            part_.append(bytes, size);
+        } catch (const Error& e) {  // disk full, quota: this file fails, the others go on
+            return stop(e.what(), false);
+        }
         hash_.update(bytes, size);
         return true;
     }
 
     const std::optional<Failure>& stopped() const { return stopped_; }
+    bool restart_next() const { return restart_next_; }
 
 private:
     bool stop(std::string reason, bool retryable) {
@@ -115,12 +136,15 @@ private:
     PartFile& part_;
     Sha256& hash_;
     std::optional<Failure> stopped_;
+    bool restart_next_ = false;
 };
 
-// The finished body: everything the list promised, or the reason it is not.
+// The finished body: everything the list promised, or the reason it is not. A body without
+// Content-Length that ended short of size= was cut off: worth another attempt.
 std::optional<Failure> verify(const ListEntry& entry, const PartFile& part, const std::string& hash) {
     if (entry.size && part.size() != *entry.size)
-        return Failure{"got " + std::to_string(part.size()) + " bytes, the list says size=" + std::to_string(*entry.size)};
+        return Failure{"got " + std::to_string(part.size()) + " bytes, the list says size=" + std::to_string(*entry.size),
+                       part.size() < *entry.size};
     if (entry.sha256 && hash != *entry.sha256)
         return Failure{"sha256 mismatch: got " + hash + ", the list says " + *entry.sha256};
     return std::nullopt;
@@ -131,6 +155,7 @@ std::optional<Failure> verify(const ListEntry& entry, const PartFile& part, cons
 FetchResult download(const ListEntry& entry, const std::string& name, std::int64_t index, int rank,
                      const DownloadSettings& settings, HttpClient& client) {
     const auto started = Clock::now();
+    const std::filesystem::path path = settings.out / name;
     FetchResult result;
     result.index = index;
     result.line = entry.line;
@@ -144,30 +169,42 @@ FetchResult download(const ListEntry& entry, const std::string& name, std::int64
     };
 
     try {
-        if (!settings.force)
-            if (auto skipped = already_complete(entry, settings.out / name, result)) return finish(*skipped);
+        // A file the list can vouch for is kept (skipped); one it contradicts is stale.
+        const auto existing = (entry.size || entry.sha256) ? regular_file(path) : std::nullopt;
+        const bool existing_matches = existing && matches_list(entry, existing->first, existing->second);
+        if (existing_matches && !settings.force) {
+            result.status = "skipped";
+            result.bytes = existing->first;
+            result.sha256 = existing->second;
+            return finish(result);
+        }
+        const auto fail = [&](const std::string& reason) {
+            result.error = reason;
+            if (existing && !existing_matches) std::filesystem::remove(path);  // nothing wrong stays under the name
+            return finish(result);
+        };
 
         PartFile part(settings.out, name);
         Sha256 hash;
-        bool resumable = false;
+        bool server_resumes = false;  // seen Accept-Ranges or a good 206: a retry may continue
         for (int attempt = 1;; ++attempt) {
             result.attempts = attempt;
-            const std::int64_t offset = resumable ? part.size() : 0;
-            if (offset == 0 && part.size() > 0) {
-                part.restart();
-                hash.reset();
-            }
+            const std::int64_t offset = server_resumes ? part.size() : 0;
             Attempt body(entry, settings, part, hash);
             const Response response = client.get(
                 entry.url, offset, [&](const Response& r) { return body.start(r, offset); },
                 [&](const char* data, std::size_t size) { return body.data(data, size); });
             result.http_status = response.status;
             result.bytes = part.size();
+            server_resumes = (server_resumes || response.accepts_ranges || response.status == 206) &&
+                             !body.restart_next() && !(offset > 0 && response.status == 416);
 
             std::optional<Failure> failure = body.stopped();
             if (!failure && response.curl_code != CURLE_OK) failure = transfer_failure(response, settings);
-            if (!failure && response.status >= 400)
-                failure = Failure{"HTTP " + std::to_string(response.status), retryable_status(response.status)};
+            if (!failure && response.status >= 400) {
+                const bool bad_range = offset > 0 && response.status == 416;  // retry from the start
+                failure = Failure{"HTTP " + std::to_string(response.status), bad_range || retryable_status(response.status)};
+            }
             if (!failure) {
                 const std::string digest = hash.hex();
                 failure = verify(entry, part, digest);
@@ -178,16 +215,16 @@ FetchResult download(const ListEntry& entry, const std::string& name, std::int64
                     return finish(result);
                 }
             }
-            if (!failure->retryable || attempt > settings.retries) {
-                result.error = failure->reason;
-                return finish(result);
+            if (!failure->retryable || attempt > settings.retries) return fail(failure->reason);
+            if (!server_resumes && part.size() > 0) {
+                part.restart();
+                hash.reset();
             }
-            resumable = response.accepts_ranges && part.size() > 0;
             const double wait = response.retry_after ? std::min(*response.retry_after, settings.max_retry_after)
                                                      : backoff_seconds(attempt, settings.retry_delay);
             std::this_thread::sleep_for(std::chrono::duration<double>(wait));
         }
-    } catch (const std::exception& e) {  // the file system: cannot create, write, rename
+    } catch (const std::exception& e) {  // the file system: cannot create, rename, hash
         result.error = e.what();
         return finish(result);
     }

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <mutex>
 
@@ -50,27 +50,43 @@ std::optional<double> parse_retry_after(const std::string& value) {
     return std::max(0.0, std::difftime(when, std::time(nullptr)));
 }
 
+// "bytes 100-999/1000"; anything else leaves the fields empty (and the 206 is refused).
+void parse_content_range(const std::string& value, Response& r) {
+    long long first = 0, last = 0, total = 0;
+    char end = 0;
+    if (std::sscanf(value.c_str(), "bytes %lld-%lld/%lld%c", &first, &last, &total, &end) != 3) return;
+    r.range_first = first;
+    r.range_last = last;
+    r.range_total = total;
+}
+
 // One header line; a status line starts a new response (each redirect hop sends one).
-size_t on_header(char* data, size_t size, size_t count, void* user) {
-    auto& t = *static_cast<Transfer*>(user);
-    const std::string line(data, size * count);
+size_t read_header(const std::string& line, Transfer& t) {
     if (line.rfind("HTTP/", 0) == 0) {
         Response fresh;
         const auto space = line.find(' ');
         if (space != std::string::npos) fresh.status = std::strtol(line.c_str() + space + 1, nullptr, 10);
         t.response = fresh;
-        return size * count;
+        return line.size();
     }
     const auto colon = line.find(':');
-    if (colon == std::string::npos) return size * count;
+    if (colon == std::string::npos) return line.size();
     const std::string name = trimmed_lower(line.substr(0, colon));
     const std::string value = trimmed_lower(line.substr(colon + 1));
     if (name == "content-length") t.response.content_length = std::strtoll(value.c_str(), nullptr, 10);
     else if (name == "accept-ranges") t.response.accepts_ranges = value == "bytes";
     else if (name == "retry-after") t.response.retry_after = parse_retry_after(value);
-    else if (name == "content-range" && value.rfind("bytes ", 0) == 0)
-        t.response.range_start = std::strtoll(value.c_str() + 6, nullptr, 10);
-    return size * count;
+    else if (name == "content-range") parse_content_range(value, t.response);
+    return line.size();
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+    try {
+        return read_header(std::string(data, size * count), *static_cast<Transfer*>(user));
+    } catch (...) {
+        static_cast<Transfer*>(user)->error = std::current_exception();  // never into libcurl's C frames
+        return 0;
+    }
 }
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
@@ -148,6 +164,7 @@ Response HttpClient::get(const std::string& url, std::int64_t offset, const Star
     // An empty successful body never reaches on_body: let the sink see its start all the same.
     if (code == CURLE_OK && !t.started && t.response.status < 400) on_start(t.response);
     t.response.curl_code = t.stalled ? CURLE_OPERATION_TIMEDOUT : code;
+    t.response.stalled = t.stalled;
     t.response.curl_error = error_text[0] ? error_text : curl_easy_strerror(code);
     return t.response;
 }

@@ -25,9 +25,11 @@ struct Response {
     std::string curl_error;   // libcurl's explanation when curl_code != 0
     long status = 0;          // HTTP status; 0 if none arrived
     std::optional<std::int64_t> content_length;
-    std::optional<std::int64_t> range_start;  // first byte of a 206 answer (Content-Range)
+    // Content-Range of a 206 answer: bytes first-last/total.
+    std::optional<std::int64_t> range_first, range_last, range_total;
     std::optional<double> retry_after;        // seconds
     bool accepts_ranges = false;
+    bool stalled = false;     // aborted: no byte arrived for stall_timeout
 };
 
 class HttpClient {
@@ -37,7 +39,8 @@ public:
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
-    // Called before the first body byte of a successful (< 400) final response; false aborts.
+    // Called before the first body byte of a final response below 400 (also for an empty
+    // body); false aborts the transfer.
     using StartSink = std::function<bool(const Response&)>;
     // Called with each piece of that body; false aborts the transfer.
     using DataSink = std::function<bool(const char* data, std::size_t size)>;

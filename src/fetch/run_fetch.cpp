@@ -1,6 +1,7 @@
 #include "fetch/run_fetch.hpp"
 
 #include <atomic>
+#include <memory>
 #include <cerrno>
 #include <cstring>
 #include <chrono>
@@ -37,9 +38,18 @@ struct Job {
 };
 
 std::string read_list(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw UsageError(path.string() + ": is a folder, not a URL list");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw UsageError(path.string() + ": cannot read the URL list: " + std::strerror(errno));
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) throw UsageError(path.string() + ": cannot read the URL list");
+    return text;
+}
+
+// Results travel as JSON; a stray byte that is not UTF-8 must not stop the run.
+std::string to_message(const FetchResult& result) {
+    return nlohmann::ordered_json(result).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 FetchResult fetch_one(const Job& job, std::int64_t index, HttpClient& client) {
@@ -52,7 +62,7 @@ void work(const Job& job) {
     HttpClient client(job.options.download.limits);
     if (job.options.schedule != Schedule::dynamic) {
         for (std::int64_t index : static_assignment(job.options.schedule, job.urls(), job.ranks, job.rank))
-            mpi::send_string(job.comm, root, result_tag, nlohmann::ordered_json(fetch_one(job, index, client)).dump());
+            mpi::send_string(job.comm, root, result_tag, to_message(fetch_one(job, index, client)));
         return;
     }
     // Dynamic: each request carries the previous result (none the first time).
@@ -62,7 +72,7 @@ void work(const Job& job) {
         std::int64_t index = no_more_work;
         MPI_Recv(&index, 1, MPI_INT64_T, root, work_tag, job.comm, MPI_STATUS_IGNORE);
         if (index == no_more_work) return;
-        previous = nlohmann::ordered_json(fetch_one(job, index, client)).dump();
+        previous = to_message(fetch_one(job, index, client));
     }
 }
 
@@ -103,6 +113,9 @@ std::vector<FetchResult> coordinate(const Job& job) {
         results[static_cast<std::size_t>(r.index)] = std::move(r);
         ++received;
     };
+    // Whatever happens in this loop, the download thread is joined before leaving.
+    const auto join = [&](std::thread* t) { t->join(); };
+    std::unique_ptr<std::thread, decltype(join)> joined(&local, join);
     while (received < job.urls() || (dynamic && stopped_workers < job.ranks - 1)) {
         bool busy = false;
         {
@@ -134,7 +147,7 @@ std::vector<FetchResult> coordinate(const Job& job) {
         progress.tick();
         if (!busy) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    local.join();
+    joined.reset();
     if (thread_error) std::rethrow_exception(thread_error);
     progress.finish();
     return results;
@@ -150,8 +163,13 @@ void write_text(PendingFile& file, const std::string& text) {
 
 }  // namespace
 
-FetchOutcome run_fetch(MPI_Comm comm, const FetchOptions& options) {
+FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& options) {
     const auto started = std::chrono::steady_clock::now();
+    // A private communicator: fetch's point-to-point traffic (any source, any tag) can never
+    // meet anyone else's messages.
+    MPI_Comm comm = MPI_COMM_NULL;
+    MPI_Comm_dup(parent, &comm);
+    const std::unique_ptr<MPI_Comm, void (*)(MPI_Comm*)> free_comm(&comm, [](MPI_Comm* c) { MPI_Comm_free(c); });
     Job job{comm, mpi::rank(comm), mpi::size(comm), options, {}, {}};
     const bool is_root = job.rank == root;
 
@@ -159,6 +177,10 @@ FetchOutcome run_fetch(MPI_Comm comm, const FetchOptions& options) {
     std::optional<PendingFile> report, failed;
     mpi::agree(comm, [&] {
         if (!is_root) return;
+        int threads = MPI_THREAD_SINGLE;
+        MPI_Query_thread(&threads);
+        if (threads < MPI_THREAD_FUNNELED)
+            throw Error("this MPI library does not allow a second thread (MPI_THREAD_FUNNELED), which fetch needs on rank 0");
         text = read_list(options.list);
         // Unwritable report paths show up now, not after the downloads.
         if (options.report) report.emplace(*options.report).create_empty();
@@ -191,7 +213,8 @@ FetchOutcome run_fetch(MPI_Comm comm, const FetchOptions& options) {
         if (report)
             write_text(*report, report_json(outcome.results, {job.ranks, std::string(schedule_name(options.schedule)),
                                                               options.list.string(), options.download.out.string(),
-                                                              outcome.seconds}).dump(2) + "\n");
+                                                              outcome.seconds})
+                                        .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
         if (failed) write_text(*failed, failed_list(outcome.results, job.entries));
     });
     MPI_Request request;

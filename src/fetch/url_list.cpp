@@ -5,6 +5,8 @@
 #include <charconv>
 #include <map>
 
+#include <curl/curl.h>
+
 #include "util/error.hpp"
 
 namespace rankpool::fetch {
@@ -37,7 +39,27 @@ void check_url(std::string_view url, const std::string& where) {
         throw UsageError(where + "'" + std::string(url) + "' is not a URL (expected http://... or https://...)");
     if (scheme != "http" && scheme != "https")
         throw UsageError(where + "scheme '" + scheme + "' is not supported; use http or https");
-    if (url.size() == colon + 3) throw UsageError(where + "'" + std::string(url) + "' has no host");
+    // Plain ASCII only (percent-encode the rest), then libcurl's own parser must accept it.
+    if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c >= 0x7f; }))
+        throw UsageError(where + "the URL is not a valid URL: it holds control or non-ASCII characters (percent-encode them)");
+    CURLU* parsed = curl_url();
+    const CURLUcode code = curl_url_set(parsed, CURLUPART_URL, std::string(url).c_str(), 0);
+    curl_url_cleanup(parsed);
+    if (code != CURLUE_OK)
+        throw UsageError(where + "'" + std::string(url) + "' is not a valid URL: " + curl_url_strerror(code));
+}
+
+// Well-formed UTF-8 byte sequences: the JSON report and terminals need them.
+bool valid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+        if (extra < 0 || i + static_cast<std::size_t>(extra) >= text.size()) return false;
+        for (int k = 1; k <= extra; ++k)
+            if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+        i += static_cast<std::size_t>(extra) + 1;
+    }
+    return true;
 }
 
 void add_field(ListEntry& entry, std::string_view field, const std::string& where) {
@@ -46,11 +68,14 @@ void add_field(ListEntry& entry, std::string_view field, const std::string& wher
         throw UsageError(where + "'" + std::string(field) + "' is not a key=value field (known keys: name, sha256, size)");
     const std::string key(field.substr(0, eq));
     const std::string_view value = field.substr(eq + 1);
+    if ((key == "name" && entry.name) || (key == "sha256" && entry.sha256) || (key == "size" && entry.size))
+        throw UsageError(where + "key '" + key + "' given twice");
     if (key == "name") {
         if (!is_plain_file_name(value))
             throw UsageError(where + "name '" + std::string(value) +
                              "' is not a plain file name (no '/', '..', NUL or control characters)");
         if (value.size() > 255) throw UsageError(where + "name is longer than 255 bytes");
+        if (!valid_utf8(value)) throw UsageError(where + "name is not valid UTF-8");
         entry.name = std::string(value);
     } else if (key == "sha256") {
         if (value.size() != 64 || !std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isxdigit(c); }))
@@ -78,7 +103,7 @@ std::vector<ListEntry> parse_url_list(std::string_view text, const std::string& 
     std::vector<ListEntry> entries;
     std::map<std::string, int> named_on;  // explicit name -> line
     int number = 0;
-    std::size_t pos = 0;
+    std::size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;  // a UTF-8 byte-order mark
     while (pos < text.size()) {
         const auto end = text.find('\n', pos);
         std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);

@@ -36,7 +36,7 @@ Handle open_for_reading(const fs::path& path) {
 
 Handle create(const fs::path& path, const std::string& label) {
     const Handle access = strict_close_access();
-    return checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.id()), H5Fclose,
+    return checked(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, access.id()), H5Fclose,
                    label + ": cannot create the HDF5 file");
 }
 

@@ -12,8 +12,8 @@ namespace rankpool::h5 {
 // truncated or damaged one.
 Handle open_for_reading(const std::filesystem::path& path);
 
-// Creates (or truncates) path for writing; messages name `label` (the file the user asked for,
-// when path is its temporary name).
+// Creates path for writing; it must not exist yet (a planted file or symlink is refused).
+// Messages name `label` (the file the user asked for, when path is its temporary name).
 Handle create(const std::filesystem::path& path, const std::string& label);
 
 // Closes the file and checks the final flush (a full disk shows up here).

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <random>
 #include <string>
 #include <system_error>
 
@@ -28,9 +30,13 @@ PendingFile::PendingFile(fs::path final_path) : final_(std::move(final_path)) {
         throw Error(final_.string() + ": cannot create the folder " + final_.parent_path().string() + ": " +
                     ec.message());
     if (fs::is_directory(final_, ec)) throw Error(final_.string() + ": is a folder; give a file name");
-    // The pid keeps concurrent jobs writing the same final name out of each other's way.
+    // pid and a random number: concurrent jobs never share a temporary name, and nobody can
+    // plant a symlink there in advance (create_empty and HDF5's EXCL create refuse to follow one).
+    char suffix[40];
+    std::snprintf(suffix, sizeof suffix, ".rankpool-%d-%08x.tmp", static_cast<int>(::getpid()),
+                  static_cast<unsigned>(std::random_device{}()));
     temp_ = final_;
-    temp_ += ".rankpool-" + std::to_string(::getpid()) + ".tmp";
+    temp_ += suffix;
 }
 
 PendingFile::~PendingFile() {
@@ -41,7 +47,7 @@ PendingFile::~PendingFile() {
 }
 
 void PendingFile::create_empty() const {
-    const int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    const int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0) throw Error(final_.string() + ": cannot write here: " + std::strerror(errno));
     ::close(fd);
 }

@@ -18,7 +18,8 @@ public:
 
     const std::filesystem::path& temp_path() const { return temp_; }
     const std::filesystem::path& final_path() const { return final_; }
-    // Creates the temporary file empty, so an unwritable location fails now, not at the end.
+    // Creates the temporary file empty (exclusively, never through a symlink), so an unwritable
+    // location fails now, not at the end.
     void create_empty() const;
     void commit();  // rename temp -> final; throws Error on failure
 
