@@ -42,6 +42,9 @@ void check_url(std::string_view url, const std::string& where) {
     // Plain ASCII only (percent-encode the rest), then libcurl's own parser must accept it.
     if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c >= 0x7f; }))
         throw UsageError(where + "the URL is not a valid URL: it holds control or non-ASCII characters (percent-encode them)");
+    // libcurl reads "http:///x" as host "x"; a URL that names no host is a mistake.
+    if (url.size() > colon + 3 && url[colon + 3] == '/')
+        throw UsageError(where + "'" + std::string(url) + "' is not a valid URL: it names no host");
     CURLU* parsed = curl_url();
     const CURLUcode code = curl_url_set(parsed, CURLUPART_URL, std::string(url).c_str(), 0);
     curl_url_cleanup(parsed);
