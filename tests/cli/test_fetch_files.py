@@ -1,5 +1,6 @@
 """`rankpool fetch` and the file system: nothing outside --out, planted symlinks, skipping complete files,
---force, the --out folder, and --failed lists that rerun exactly what failed."""
+--force, what a failed download leaves of an existing file, the --out folder, and --failed lists that
+rerun exactly what failed."""
 import os
 import sys
 import unittest
@@ -93,6 +94,47 @@ class ExistingFileTest(FetchTestCase):
         for entry, (name, *_) in zip(result.results, EXISTING):
             self.assertOk(entry, f"/ex/{name}", 4000, name=name)
             self.assertEqual(self.server.hits(f"/ex/{name}"), 1)
+
+
+class FailedOverExistingTest(FetchTestCase):
+    """A failed download removes a file at its name that does not match the list's size=/sha256=; a matching
+    one is a good file and stays, even under --force."""
+
+    def plant(self, files):
+        (self.dir / "out").mkdir(exist_ok=True)
+        for name, data in files.items():
+            (self.dir / "out" / name).write_bytes(data)
+
+    def test_mismatching_file_is_removed(self):
+        full = content("/gone/short.bin", 4000)
+        cases = {  # name: (what out/NAME holds, the URL's query, list fields)
+            "stale.bin": (bytes(4000), dict(status=404), "size=4001"),
+            "zeros.bin": (bytes(4000), dict(truncate=10), f"size=4000 sha256={sha256('/gone/zeros.bin', 4000)}"),
+            "short.bin": (full[:10], dict(status=500), "size=4000"),
+            "bad-sha.bin": (bytes(4000), {}, f"sha256={sha256('/gone/other.bin', 4000)}"),  # the body fails it
+        }
+        lines = [f"{self.url(f'/gone/{name}', size=4000, **query)} name={name} {fields}"
+                 for name, (_, query, fields) in cases.items()]
+        for args in ((), ("--force",)):
+            with self.subTest(args=args):
+                self.plant({name: data for name, (data, _, _) in cases.items()})
+                result = self.fetch(lines, "--retries", "0", *args, ranks=3)
+                self.assertEqual(result.code, 1, result.out + result.err)
+                for entry, name in zip(result.results, cases):
+                    self.assertFailed(entry, attempts=1)
+                    self.assertFalse(os.path.lexists(self.dir / "out" / name), name)
+
+    def test_force_keeps_a_matching_file(self):
+        names = {"good.bin": dict(status=500), "good-cut.bin": dict(truncate=10)}
+        self.plant({name: content(f"/keep/{name}", 4000) for name in names})
+        lines = [f"{self.url(f'/keep/{name}', size=4000, **query)} size=4000 sha256={sha256(f'/keep/{name}', 4000)}"
+                 for name, query in names.items()]
+        result = self.fetch(lines, "--force", "--retries", "0", ranks=2, kept=names)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        for entry, name in zip(result.results, names):
+            self.assertFailed(entry, attempts=1)
+            self.assertEqual((self.dir / "out" / name).read_bytes(), content(f"/keep/{name}", 4000))
+            self.assertEqual(self.server.hits(f"/keep/{name}"), 1)
 
 
 class OutFolderTest(FetchTestCase):

@@ -24,6 +24,15 @@ BAD_LINES = {
     "text_size": ("{url} size=12x", "size must be a whole number of bytes"),
     "negative_size": ("{url} size=-1", "size must be a whole number of bytes"),
     "duplicate_name": ("{url} name=one.bin", "name 'one.bin' is also used on line 1"),
+    "name_not_utf8": ("{url} name=\udcff.bin", "is not valid UTF-8"),  # the byte 0xff (see write_list)
+    "repeated_size": ("{url} size=1 size=2", "key 'size' given twice"),
+    "repeated_name": ("{url} name=a.bin name=b.bin", "key 'name' given twice"),
+    "no_host": ("http://", "is not a valid URL"),
+    "empty_host": ("http:///x", "is not a valid URL"),
+    "non_ascii_url": ("{url}/caf\u00e9", "is not a valid URL"),
+    "raw_byte_url": ("{url}/\udc80", "is not a valid URL"),
+    "control_char_url": ("{url}/a\x01b", "is not a valid URL"),
+    "delete_char_url": ("{url}/a\x7fb", "is not a valid URL"),
 }
 
 
@@ -32,17 +41,24 @@ class ListErrorTest(FetchTestCase):
 
     def assertListError(self, lines, where, message, listfile="urls.txt"):
         """Exit 2 and an error line `rankpool: error: WHERE: ...MESSAGE...`."""
-        result = self.fetch(lines, ranks=3, listfile=listfile)
+        if lines is not None:
+            self.write_list(lines, listfile)
+        before = self.snapshot()
+        result = self.fetch(None, ranks=3, listfile=listfile)
         self.assertEqual(result.code, USAGE, result.out + result.err)
         self.assertEqual(result.out, "")
         self.assertTrue([line for line in result.err.splitlines()
                          if line.startswith(f"rankpool: error: {where}: ") and message in line], result.err)
         self.assertEqual(self.server.hits(), 0)
-        self.assertEqual(set(self.snapshot()), {listfile} if lines is not None else set())
+        self.assertEqual(self.snapshot(), before)
 
     def test_missing_list(self):
         self.assertListError(None, "nothere.txt", "cannot read the URL list: No such file or directory",
                              listfile="nothere.txt")
+
+    def test_list_is_a_folder(self):
+        (self.dir / "lists").mkdir()
+        self.assertListError(None, "lists", "", listfile="lists")
 
 
 def bad_line_test(line, message):
@@ -72,10 +88,19 @@ class ListFormatTest(FetchTestCase):
         self.assertEqual((self.server.hits("/fmt/one.bin"), self.server.hits("/fmt/two.bin")), (1, 1))
         self.assertFalse(any("\r" in r.target or "%0D" in r.target.upper() for r in self.server.requests()))
 
+    def test_byte_order_mark(self):
+        """A UTF-8 byte-order mark before the first URL is not part of it."""
+        url = self.url("/fmt/bom.bin", size=300)
+        result = self.fetch(["\ufeff" + url], ranks=1)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        self.assertEqual([(e["line"], e["url"], e["file"]) for e in result.results], [(1, url, "bom.bin")])
+        self.assertOk(result.results[0], "/fmt/bom.bin", 300)
+
     def test_empty_list(self):
-        for ranks, lines in ((1, []), (4, ["# nothing to do", "", "  "])):
-            with self.subTest(ranks=ranks):
-                result = self.fetch(lines, ranks=ranks)
+        for ranks, schedule, lines in ((1, "cyclic", []), (4, "cyclic", ["# nothing to do", "", "  "]),
+                                       (4, "block", []), (4, "dynamic", []), (4, "dynamic", ["# nothing"])):
+            with self.subTest(ranks=ranks, schedule=schedule, lines=lines):
+                result = self.fetch(lines, "--schedule", schedule, ranks=ranks)
                 self.assertEqual(result.code, 0, result.out + result.err)
                 self.assertEqual(result.results, [])
                 self.assertEqual(totals(result.out), (0, 0, 0, 0, 0))

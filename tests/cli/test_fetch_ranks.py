@@ -1,6 +1,6 @@
 """`rankpool fetch` across ranks and what it prints: the three schedules at 1, 3 and 4 ranks, failures on
-some ranks, the report, the stdout table and totals, the per-file stderr lines, --quiet, live progress on
-a terminal, and usage errors."""
+some ranks, the report, the stdout table and totals, the per-file stderr lines, --quiet, live progress
+(--progress, or stderr a terminal without mpirun), a terminal on stdout, and usage errors."""
 import re
 import socket
 import sys
@@ -178,8 +178,8 @@ class OutputTest(FetchTestCase):
         self.assertEqual([line for line in result.err.splitlines() if re.match(r"fetch: \[\d+/\d+\]", line)], [])
         self.assertEqual(result.out.splitlines()[0].split(), HEADER)
 
-    def slow_list(self):
-        self.write_list([self.url(f"/slow/{i}.bin", size=20_000, delay=0.5) for i in range(6)])
+    def slow_list(self, delay=0.5):
+        self.write_list([self.url(f"/slow/{i}.bin", size=20_000, delay=delay) for i in range(6)])
 
     def assertSlowFiles(self, out):
         self.assertEqual(out.replace("\r\n", "\n").splitlines()[0].split(), HEADER)
@@ -201,17 +201,28 @@ class OutputTest(FetchTestCase):
         """Open MPI gives every rank a terminal on stdout, whatever mpirun's stdout is; with a real terminal
         there too, stdout still holds only the table and stderr the per-file lines."""
         self.slow_list()
-        code, screen, err = launch(["fetch", "urls.txt", "--out", "out"], ranks=2, cwd=self.dir, tty=True)
+        code, screen, err = launch(["fetch", "urls.txt", "--out", "out"], ranks=2, cwd=self.dir, tty="stdout")
         self.assertEqual(code, 0, screen + err)
         self.assertSlowFiles(screen)
         self.assertEqual(len(re.findall(r"^fetch: \[\d/6\] \d\.bin ok ", err, re.MULTILINE)), 6, err)
+
+    def test_terminal_on_stderr(self):
+        """Without mpirun (a singleton MPI process) stderr can be a real terminal: the live line appears there
+        without --progress, and stdout, a pipe, holds only the table."""
+        self.slow_list(delay=0.1)
+        code, out, screen = launch(["fetch", "urls.txt", "--out", "out"], ranks=None, cwd=self.dir, tty="stderr")
+        self.assertEqual(code, 0, out + screen)
+        self.assertRegex(screen, r"\r(?!\n)[^\r]*files", "no live progress line")
+        self.assertNotRegex(screen, r"fetch: \[\d+/\d+\]")
+        self.assertSlowFiles(out)
 
 
 class UsageTest(FetchTestCase):
     def test_usage_errors(self):
         self.write_list([self.url("/u/x.bin")])
         for args, option in ((["--schedule", "random"], "--schedule"), (["--bogus"], "--bogus"),
-                             (["--retries", "x"], "--retries"), (["--max-size", "-1"], "--max-size")):
+                             (["--retries", "x"], "--retries"), (["--max-size", "-1"], "--max-size"),
+                             (["--retries", "1000"], "--retries"), (["--retries", "101"], "--retries")):
             with self.subTest(args=args):
                 code, out, err = launch(["fetch", "urls.txt", "--out", "out", *args], ranks=3, cwd=self.dir)
                 self.assertEqual(code, 2, out + err)
@@ -220,6 +231,12 @@ class UsageTest(FetchTestCase):
         self.assertEqual(code, 2, out + err)
         self.assertEqual(self.server.hits(), 0)
         self.assertEqual(set(self.snapshot()), {"urls.txt"})
+
+    def test_most_retries(self):
+        """--retries takes at most 100."""
+        result = self.fetch([self.url("/u/fine.bin")], "--retries", "100", ranks=1)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        self.assertOk(result.results[0], "/u/fine.bin", 1000)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""`rankpool fetch` against a misbehaving server: statuses, retries, Retry-After, truncated and stalled
-bodies, redirects, --max-size and checksums. Every saved file is compared byte for byte."""
+"""`rankpool fetch` against a misbehaving server: statuses, retries, Retry-After, truncated, stalled and
+slow bodies, bad 206 and 416 answers, redirects, --max-size and checksums. Every saved file is compared
+byte for byte."""
 import socket
 import sys
 import unittest
@@ -68,6 +69,26 @@ class StatusTest(FetchTestCase):
             first, second = self.server.requests(path)
             self.assertGreaterEqual(second.time - first.time, 0.95, path)
 
+    def test_other_final_statuses_fail_at_once(self):
+        """Only 200 and a matching 206 are success: 201, 204, 300, a 302 without Location and 304 fail, unretried."""
+        codes = (201, 204, 300, 302, 304)
+        result = self.fetch([self.url(f"/s/{code}.bin", status=code) for code in codes], ranks=3)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        for entry, code in zip(result.results, codes):
+            self.assertFailed(entry, attempts=1, http=code, error=f"HTTP {code}")
+            self.assertEqual(self.server.hits(f"/s/{code}.bin"), 1)
+
+    def test_retry_after_cap_and_date(self):
+        """Retry-After: 5 under --max-retry-after 0.5, and the HTTP-date form (about 1 s ahead)."""
+        paths = {"/s/capped.bin": dict(retry_after=5), "/s/dated.bin": dict(retry_date=1)}
+        result = self.fetch([self.url(path, status=503, times=1, **query) for path, query in paths.items()],
+                            "--max-retry-after", "0.5", ranks=2)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        for entry, path in zip(result.results, paths):
+            self.assertOk(entry, path, 1000, attempts=2)
+            first, second = self.server.requests(path)
+            self.assertGreaterEqual(second.time - first.time, 0, path)
+
     def test_backoff(self):
         """The k-th retry waits at least retry_delay * 2^(k-1) / 2."""
         result = self.fetch([self.url("/s/busy.bin", status=500)], "--retries", "2", "--retry-delay", "0.4", ranks=1)
@@ -109,6 +130,25 @@ class BrokenBodyTest(FetchTestCase):
         self.assertOk(result.results[1], "/t/lying.bin", 50_000, attempts=2)
         self.assertEqual(self.server.requests("/t/lying.bin")[1].headers.get("range"), "bytes=20000-")
 
+    def test_short_body_without_content_length(self):
+        """No Content-Length and the connection closes short of the list's size=: retried, not a final mismatch."""
+        lines = [f"{self.url('/t/close-short.bin', size=50_000, cl='none', truncate=20_000, times=1)} size=50000",
+                 f"{self.url('/t/close-always.bin', size=3000, cl='none')} size=3001"]
+        result = self.fetch(lines, "--retries", "2", ranks=2)
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertOk(result.results[0], "/t/close-short.bin", 50_000, attempts=2)
+        self.assertFailed(result.results[1], attempts=3)
+        self.assertEqual((self.server.hits("/t/close-short.bin"), self.server.hits("/t/close-always.bin")), (2, 3))
+
+    def test_slow_steady_body(self):
+        """--timeout 1 bounds each pause, not the transfer: 64 KiB as four 16 KiB pieces 0.3 s apart is fine."""
+        paths = {"/t/drip.bin": {}, "/t/drip-close.bin": dict(cl="none")}
+        result = self.fetch([self.url(path, size=65_536, drip=0.3, **query) for path, query in paths.items()], ranks=2)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        for entry, path in zip(result.results, paths):
+            self.assertOk(entry, path, 65_536)
+            self.assertEqual(self.server.hits(path), 1)
+
     def test_truncated_every_time(self):
         result = self.fetch([self.url("/t/short.bin", size=5000, truncate=100, ranges=1)], "--retries", "2", ranks=1)
         self.assertEqual(result.code, 1, result.out + result.err)
@@ -124,6 +164,35 @@ class BrokenBodyTest(FetchTestCase):
         self.assertOk(result.results[0], "/t/stall-once.bin", 8000, attempts=2)
         self.assertFailed(result.results[1], attempts=2)
         self.assertEqual(self.server.hits("/t/stall-always.bin"), 2)
+
+
+class PartialAnswerTest(FetchTestCase):
+    """A 206 is success only for `bytes S-E/T` with S the offset asked for (0 without Range), E = T-1 and
+    Content-Length E-S+1; any other 206, and a 416 to a Range request, is retried with a plain GET."""
+
+    def test_bad_answer_to_a_range_request(self):
+        modes = ("wrong", "short", "badlength", "416")
+        result = self.fetch([self.url(f"/p/{mode}.bin", size=50_000, truncate=20_000, times=1, ranges=mode)
+                             for mode in modes], ranks=4)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        for entry, mode in zip(result.results, modes):
+            self.assertOk(entry, f"/p/{mode}.bin", 50_000, attempts=3)
+            self.assertEqual([r.headers.get("range") for r in self.server.requests(f"/p/{mode}.bin")],
+                             [None, "bytes=20000-", None], mode)
+
+    def test_206_to_a_plain_get(self):
+        """bytes 0-(T-1)/T is the whole body; a tail (bytes 5000-...) is not, however often it comes."""
+        for retries in (0, 2):
+            with self.subTest(retries=retries):
+                before = self.server.hits("/p/tail.bin")
+                result = self.fetch([self.url("/p/whole.bin", size=8000, ranges="always206", tail=0),
+                                     self.url("/p/tail.bin", size=8000, ranges="always206")],
+                                    "--retries", str(retries), ranks=2)
+                self.assertEqual(result.code, 1, result.out + result.err)
+                self.assertOk(result.results[0], "/p/whole.bin", 8000, http=206)
+                self.assertFailed(result.results[1], attempts=retries + 1)
+                self.assertEqual([r.headers.get("range") for r in self.server.requests("/p/tail.bin")[before:]],
+                                 [None] * (retries + 1))
 
 
 class RedirectTest(FetchTestCase):
@@ -178,12 +247,13 @@ class CheckTest(FetchTestCase):
         self.assertEqual([r.completed for r in self.server.requests()], [False, False])
 
     def test_checksums(self):
-        """A wrong sha256= or size= fails without a retry; right ones (any hex case) pass."""
+        """A wrong sha256= or size= (a body longer than it, with or without Content-Length) fails without a
+        retry; right ones (any hex case) pass."""
         good = sha256("/c/good.bin", 3000)
         lines = [f"{self.url('/c/good.bin', size=3000)} sha256={good.upper()} size=3000",
                  f"{self.url('/c/bad-sha.bin', size=3000)} sha256={good}",
                  f"{self.url('/c/bad-size.bin', size=3000)} size=2999",
-                 f"{self.url('/c/bad-size-close.bin', size=3000, cl='none')} size=3001"]
+                 f"{self.url('/c/bad-size-close.bin', size=3000, cl='none')} size=2999"]
         result = self.fetch(lines, ranks=4)
         self.assertEqual(result.code, 1, result.out + result.err)
         self.assertOk(result.results[0], "/c/good.bin", 3000)

@@ -7,14 +7,25 @@ SHAKE-256(PATH), so any prefix or range of it can be computed independently. The
   size=N         body length (default 1000)
   cl=none        no Content-Length, body delimited by closing the connection
   cl=chunked     no Content-Length, chunked transfer encoding
-  status=CODE    answer CODE (404, 408, 429, 500, 503, ...) with a short text body
+  status=CODE    answer CODE (404, 408, 429, 500, 503, ...) with a short text body (none for 204 and 304;
+                 a 3xx this way has no Location)
   truncate=N     send Content-Length: size but only N body bytes, then close the connection
   stall=N        send Content-Length: size and N body bytes, then wait `sleep` seconds (default 10) and close
   times=K        status/truncate/stall apply to the first K requests for this exact PATH?QUERY only
                  (later ones get the normal body); without times, to every request
   retry_after=S  add `Retry-After: S` to the status=CODE answers
-  ranges=1       send Accept-Ranges: bytes and honour `Range: bytes=A-[B]` (206 + Content-Range)
-  ranges=lie     send Accept-Ranges: bytes but ignore Range (200 and the whole body)
+  retry_date=S   add `Retry-After: HTTP-DATE`, S seconds after the answer, to the status=CODE answers
+  ranges=MODE    send Accept-Ranges: bytes; a `Range: bytes=A-[B]` request (A < size) gets, by MODE:
+                   1          a correct 206 with Content-Range: bytes A-B/size and those bytes
+                   lie        200 and the whole body (Range ignored)
+                   wrong      a 206 from the wrong offset: bytes A//2-(size-1)/size and those bytes
+                   short      a 206 that stops early: bytes A-(A+99)/size and those 100 bytes
+                   badlength  a 206 for bytes A-(size-1)/size whose Content-Length and body are 100 bytes short
+                   416        416 with Content-Range: bytes */size
+                   always206  every GET, with or without Range: a 206 for bytes F-(size-1)/size, F = tail=F
+                              (default 5000), and only those bytes
+                 every MODE but lie answers A >= size with that 416; a plain GET (no Range) gets 200 and
+                 the whole body, except with always206
   redirect=N     302 to the same URL with redirect=N-1; redirect=0 is the content (a chain of N hops)
   loop=1         302 to this very URL, forever
   location=URL   302 to URL (e.g. file:///etc/passwd)
@@ -33,9 +44,11 @@ By hand or for the benchmark:
     python3 tests/helpers/fault_server.py --port 8000 [--delay S]
 """
 import argparse
+import email.utils
 import functools
 import hashlib
 import http.server
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -97,6 +110,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         size = int(q.get("size", 1000))
         if faulty and "status" in q:
             extra = {"Retry-After": q["retry_after"]} if "retry_after" in q else {}
+            if "retry_date" in q:
+                extra["Retry-After"] = email.utils.formatdate(time.time() + float(q["retry_date"]), usegmt=True)
             return self.send(int(q["status"]), b"fault\n", extra, head=record.method == "HEAD")
         if faulty and "location" in q:
             return self.send(302, b"", {"Location": q["location"]})
@@ -107,15 +122,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(302, b"", {"Location": self.absolute(f"{record.path}?{urlencode(hops)}")})
 
         body, status, headers = content(record.path, size), 200, {}
-        if q.get("ranges") in ("1", "lie"):
+        mode, wanted = q.get("ranges"), record.headers.get("range", "")
+        if mode:
             headers["Accept-Ranges"] = "bytes"
-        wanted = record.headers.get("range", "")
-        if q.get("ranges") == "1" and wanted.startswith("bytes="):
+        first = int(q.get("tail", 5000)) if mode == "always206" else None
+        last = size - 1
+        if mode in ("1", "wrong", "short", "badlength", "416") and wanted.startswith("bytes="):
             first, _, last = wanted[len("bytes="):].partition("-")
             first, last = int(first), min(int(last) if last else size - 1, size - 1)
-            if first >= size:
+            if first >= size or mode == "416":
                 return self.send(416, b"", {"Content-Range": f"bytes */{size}"})
-            body, status = body[first:last + 1], 206
+            first = first // 2 if mode == "wrong" else first
+            last = min(last, first + 99) if mode == "short" else last
+        if first is not None:
+            body, status = body[first:last + 1 - (100 if mode == "badlength" else 0)], 206
             headers["Content-Range"] = f"bytes {first}-{last}/{size}"
         if q.get("disposition") == "1":
             headers["Content-Disposition"] = HOSTILE_DISPOSITION
@@ -152,6 +172,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
     def send(self, status, body, headers, head=False):
+        if status in (204, 304):  # never a body, nor (for 204) a Content-Length
+            self.send_head(status, headers)
+            return True
         self.send_head(status, {**headers, "Content-Length": str(len(body))})
         if not head:
             self.wfile.write(body)
@@ -165,6 +188,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.server.fault.wait(drip)
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that hung up is no news
+            super().handle_error(request, client_address)
+
+
 class FaultServer:
     """The server in a daemon thread; a context manager. `url()` builds URLs, `requests()` and `hits()`
     say what arrived."""
@@ -175,9 +207,7 @@ class FaultServer:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._requests = []
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False
+        self._httpd = QuietServer(("127.0.0.1", port), Handler)
         self._httpd.fault = self
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},

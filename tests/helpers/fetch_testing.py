@@ -1,10 +1,11 @@
 """Shared helpers for the whole-program tests of `rankpool fetch`.
 
 Each test gets its own FaultServer (fault_server.py) and temporary folder; `fetch()` writes the URL list,
-runs `rankpool fetch` (through `launch`, which keeps '\\r' and can give mpirun a terminal) with a JSON
+runs `rankpool fetch` (through `launch`, which keeps '\\r' and can give stdout or stderr a terminal) with a JSON
 report and short retry delays and timeouts, and checks what must hold after every run: the exit code
 agrees with the statuses, each ok or skipped line left a regular file whose size and SHA-256 are in the
-report, a failed line left nothing under its name, and no temporary file is left.
+report, a failed line left nothing under its name (unless the test says a good file there must be kept), and
+no temporary file is left.
 """
 import hashlib
 import json
@@ -69,18 +70,22 @@ class Fetched(NamedTuple):
         return self.report["results"]
 
 
-def launch(args, ranks, cwd, timeout=90, tty=False):
-    """Runs `MPIEXEC -q --oversubscribe -np RANKS BINARY ARGS` like rankpool_testing.run, but keeps every
-    '\\r' (run's text mode turns them into newlines) and, with `tty`, gives mpirun a pseudo-terminal as
-    stdout. Returns (returncode, stdout, stderr); fails if the run outlives `timeout` seconds."""
+def launch(args, ranks, cwd, timeout=90, tty=None):
+    """Runs `MPIEXEC -q --oversubscribe -np RANKS BINARY ARGS` like rankpool_testing.run (with ranks=None:
+    `BINARY ARGS` alone, a singleton MPI process), but keeps every '\\r' (run's text mode turns them into
+    newlines) and, with tty="stdout" or "stderr", gives that stream a pseudo-terminal. Returns
+    (returncode, stdout, stderr); fails if the run outlives `timeout` seconds."""
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    command = [*shlex.split(MPIEXEC), "-q", "--oversubscribe", "-np", str(ranks), BINARY, *map(str, args)]
-    master, slave = pty.openpty() if tty else (None, subprocess.PIPE)
-    with subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=slave,
-                          stderr=subprocess.PIPE, start_new_session=True) as proc:
+    mpi = [] if ranks is None else [*shlex.split(MPIEXEC), "-q", "--oversubscribe", "-np", str(ranks)]
+    command = [*mpi, BINARY, *map(str, args)]
+    master, slave = pty.openpty() if tty else (None, None)
+    streams = {name: slave if name == tty else subprocess.PIPE for name in ("stdout", "stderr")}
+    with subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, start_new_session=True,
+                          **streams) as proc:
         if tty:
             os.close(slave)
-        received = {master if tty else proc.stdout.fileno(): [], proc.stderr.fileno(): []}
+        fds = [master if name == tty else getattr(proc, name).fileno() for name in streams]
+        received = {fd: [] for fd in fds}
         readers = [threading.Thread(target=drain, args=item) for item in received.items()]
         for reader in readers:
             reader.start()
@@ -95,7 +100,7 @@ def launch(args, ranks, cwd, timeout=90, tty=False):
                 reader.join()
             if tty:
                 os.close(master)
-    out, err = (b"".join(chunks).decode(errors="replace") for chunks in received.values())
+    out, err = (b"".join(received[fd]).decode(errors="replace") for fd in fds)
     return proc.returncode, out, err
 
 
@@ -123,12 +128,16 @@ class FetchTestCase(TempDirTestCase):
         return self.server.url(path, **query)
 
     def write_list(self, lines, name="urls.txt", newline="\n"):
-        (self.dir / name).write_bytes("".join(line + newline for line in lines).encode())
+        """UTF-8; a lone surrogate \\udcXX stands for the byte 0xXX (so lines can hold invalid UTF-8)."""
+        (self.dir / name).write_bytes("".join(line + newline for line in lines).encode(errors="surrogateescape"))
 
-    def fetch(self, lines, *args, ranks=3, listfile="urls.txt", out="out", timeout=90):
+    def fetch(self, lines, *args, ranks=3, listfile="urls.txt", out="out", timeout=90, kept=()):
         """Writes `lines` (unless None) to `listfile`, runs `rankpool fetch LISTFILE --out OUT --report
         report.json` with FAST and `args` (no --out when `out` is None), checks the invariants and returns
-        a Fetched with the report."""
+        a Fetched with the report. `kept`: names of good files in OUT that must stay as they are even if
+        their lines fail."""
+        folder = self.dir / (out or "downloads")
+        kept = {name: (folder / name).read_bytes() for name in kept}
         if lines is not None:
             self.write_list(lines, listfile)
         report_path = self.dir / "report.json"
@@ -141,10 +150,10 @@ class FetchTestCase(TempDirTestCase):
             self.assertIsNotNone(report, f"no report (exit {code}):\n{stdout}{stderr}")
             if lines is not None:
                 self.assertEqual(len(report["results"]), len(url_lines("\n".join(lines))))
-            self.assertInvariants(code, report, self.dir / (out or "downloads"), stdout + stderr)
+            self.assertInvariants(code, report, folder, stdout + stderr, kept)
         return Fetched(code, stdout, stderr, report)
 
-    def assertInvariants(self, code, report, folder, output):
+    def assertInvariants(self, code, report, folder, output, kept=()):
         """What holds after every run that wrote a report (see the module docstring)."""
         statuses = [entry["status"] for entry in report["results"]]
         self.assertEqual(code, 1 if "failed" in statuses else 0, output)
@@ -152,7 +161,10 @@ class FetchTestCase(TempDirTestCase):
         for entry in report["results"]:
             path = folder / entry["file"]
             if entry["status"] == "failed":
-                self.assertFalse(os.path.lexists(path), f"{entry['file']} failed but exists")
+                if entry["file"] in kept:
+                    self.assertEqual(path.read_bytes(), kept[entry["file"]], f"{entry['file']} was not kept")
+                else:
+                    self.assertFalse(os.path.lexists(path), f"{entry['file']} failed but exists")
                 continue
             self.assertIn(entry["status"], ("ok", "skipped"), entry)
             self.assertTrue(path.is_file() and not path.is_symlink(), f"{path} is not a regular file")
