@@ -21,7 +21,12 @@ CLI::App& add_fetch_command(CLI::App& app, fetch::FetchOptions& options) {
     cmd.add_option_function<std::string>(
            "--schedule", [&](const std::string& name) { options.schedule = *fetch::parse_schedule(name); },
            "cyclic: URL i to rank i mod P; block: contiguous ranges; dynamic: rank 0 hands out the next URL")
-        ->check(CLI::IsMember({"cyclic", "block", "dynamic"}))
+        ->check(CLI::Validator(
+            [](std::string& name) {
+                return fetch::parse_schedule(name) ? std::string() : "unknown schedule '" + name + "'; choose cyclic, block or dynamic";
+            },
+            ""))
+        ->type_name("S")
         ->default_str("cyclic");
     cmd.add_option("--timeout", d.limits.stall_timeout, "Abort an attempt when no byte arrives for S seconds")
         ->check(CLI::PositiveNumber)

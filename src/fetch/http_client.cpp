@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 #include "version.hpp"
 
 namespace rankpool::fetch {
@@ -37,8 +38,7 @@ struct Transfer {
 std::string trimmed_lower(std::string text) {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
     text.erase(0, text.find_first_not_of(" \t"));
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
+    return to_lower(text);
 }
 
 std::optional<double> parse_retry_after(const std::string& value) {

@@ -8,16 +8,11 @@
 #include <curl/curl.h>
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace rankpool::fetch {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
 
 std::vector<std::string_view> split_fields(std::string_view line) {
     std::vector<std::string_view> fields;
@@ -34,7 +29,7 @@ std::vector<std::string_view> split_fields(std::string_view line) {
 
 void check_url(std::string_view url, const std::string& where) {
     const auto colon = url.find("://");
-    const std::string scheme = colon == std::string_view::npos ? "" : lower(url.substr(0, colon));
+    const std::string scheme = colon == std::string_view::npos ? "" : to_lower(url.substr(0, colon));
     if (scheme.empty())
         throw UsageError(where + "'" + std::string(url) + "' is not a URL (expected http://... or https://...)");
     if (scheme != "http" && scheme != "https")
@@ -83,7 +78,7 @@ void add_field(ListEntry& entry, std::string_view field, const std::string& wher
     } else if (key == "sha256") {
         if (value.size() != 64 || !std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isxdigit(c); }))
             throw UsageError(where + "sha256 must be 64 hexadecimal digits");
-        entry.sha256 = lower(value);
+        entry.sha256 = to_lower(value);
     } else if (key == "size") {
         std::int64_t size = -1;
         const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), size);
