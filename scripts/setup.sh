@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
+# scripts/setup.sh [--bench]
 # Installs the Debian packages that rankpool's build and tests need -- only those missing.
+# --bench adds the benchmark's peers (pandas for the tutorial's Python, mpi4py).
 # Does nothing else: no build, no environment changes.
 set -euo pipefail
 
@@ -13,6 +15,12 @@ packages=(
   catch2                                # unit and MPI tests
   python3 python3-numpy python3-h5py    # independent reader in the tests
 )
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(python3-pandas python3-mpi4py)  # scripts/bench.sh: the tutorial's Python, mpi4py + h5py
+elif [[ $# -gt 0 ]]; then
+  echo "usage: scripts/setup.sh [--bench]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,2 @@
+// Placeholder: replaced by the limits program.
+int main() { return 0; }
