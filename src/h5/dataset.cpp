@@ -1,5 +1,6 @@
 #include "h5/dataset.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "h5/file.hpp"
@@ -78,12 +79,38 @@ Dataset1D open_1d(hid_t file, const std::string& name, const std::string& file_l
     return {std::move(dataset), dtype, static_cast<std::int64_t>(size)};
 }
 
-Handle create_1d(hid_t file, const std::string& name, hid_t type, std::int64_t size) {
+Selection select_slice(hid_t dataset, std::int64_t offset, std::int64_t count, const std::string& what) {
+    Selection s;
+    s.file_space = checked(H5Dget_space(dataset), H5Sclose, what + ": file space");
+    const hsize_t size[1] = {static_cast<hsize_t>(count)};
+    s.memory_space = checked(H5Screate_simple(1, size, nullptr), H5Sclose, what + ": memory space");
+    if (count == 0) {
+        check(H5Sselect_none(s.file_space.id()), what + ": selection");
+        check(H5Sselect_none(s.memory_space.id()), what + ": selection");
+        return s;
+    }
+    const hsize_t start[1] = {static_cast<hsize_t>(offset)};
+    check(H5Sselect_hyperslab(s.file_space.id(), H5S_SELECT_SET, start, nullptr, size, nullptr), what + ": selection");
+    return s;
+}
+
+Handle create_1d(hid_t file, const std::string& name, hid_t type, std::int64_t size, const Layout& layout) {
     const hsize_t dims[1] = {static_cast<hsize_t>(size)};
     const Handle space = checked(H5Screate_simple(1, dims, nullptr), H5Sclose, "dataspace for " + name);
     const Handle create = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "properties for " + name);
     // Every element is written right after creation: writing fill values first is wasted I/O.
     check(H5Pset_fill_time(create.id(), H5D_FILL_TIME_NEVER), "properties for " + name);
+    if (layout.chunk > 0 && size > 0) {  // an empty dataset has nothing to chunk or compress
+        const hsize_t chunk[1] = {static_cast<hsize_t>(std::min(layout.chunk, size))};
+        check(H5Pset_chunk(create.id(), 1, chunk), "chunks of " + std::to_string(chunk[0]) + " elements for " + name);
+        if (layout.compress > 0) {
+            if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0)
+                throw Error("this HDF5 library has no gzip (deflate) filter; drop --compress");
+            // Shuffling the bytes first groups the zero high bytes of small integers: much better ratios.
+            check(H5Pset_shuffle(create.id()), "shuffle filter for " + name);
+            check(H5Pset_deflate(create.id(), static_cast<unsigned>(layout.compress)), "gzip filter for " + name);
+        }
+    }
     return checked(H5Dcreate2(file, name.c_str(), type, space.id(), H5P_DEFAULT, create.id(), H5P_DEFAULT),
                    H5Dclose, "cannot create dataset " + name);
 }

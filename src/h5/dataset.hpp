@@ -1,5 +1,6 @@
 #pragma once
-// 1-D datasets: open and check, read whole, write whole, attributes.
+// 1-D datasets: open and check, create (contiguous, chunked, compressed), read and write
+// slices (a whole array is the slice at 0), attributes.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -21,22 +22,52 @@ struct Dataset1D {
 // dataset does not exist (listing those that do), is a group, is not 1-D or not numeric.
 Dataset1D open_1d(hid_t file, const std::string& name, const std::string& file_label);
 
-// Reads the whole dataset into `out` (out.size() == dataset size), converting to T.
+// Selects elements [offset, offset + count) of a 1-D file space, and a matching memory space;
+// count 0 selects nothing (a rank without elements still takes part in collective I/O).
+struct Selection {
+    Handle file_space;
+    Handle memory_space;
+};
+Selection select_slice(hid_t dataset, std::int64_t offset, std::int64_t count, const std::string& what);
+
+// Reads elements [offset, offset + out.size()) into `out`, converting to T. `transfer` is
+// H5P_DEFAULT, or a collective transfer list (parallel.hpp) where every rank reads at once.
 template <class T>
-void read(const Dataset1D& dataset, std::span<T> out, const std::string& what) {
-    if (out.empty()) return;
-    check(H5Dread(dataset.id.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+void read_slice(const Dataset1D& dataset, std::int64_t offset, std::span<T> out, hid_t transfer,
+                const std::string& what) {
+    const Selection s = select_slice(dataset.id.id(), offset, static_cast<std::int64_t>(out.size()), what);
+    check(H5Dread(dataset.id.id(), native_type<T>(), s.memory_space.id(), s.file_space.id(), transfer, out.data()),
           what + ": reading the data failed");
 }
 
-// Creates a contiguous 1-D dataset of T holding `values`; returns it (for attributes).
-Handle create_1d(hid_t file, const std::string& name, hid_t type, std::int64_t size);
+// Storage of a new dataset: contiguous (chunk 0), or chunks of `chunk` elements (clamped to
+// the size), gzip-compressed at `compress` (1-9; chunked only) after a byte shuffle.
+struct Layout {
+    std::int64_t chunk = 0;
+    int compress = 0;
+};
+
+// Creates a 1-D dataset of `size` elements of `type` (no fill values: every element is written).
+Handle create_1d(hid_t file, const std::string& name, hid_t type, std::int64_t size, const Layout& layout);
+
+// Writes `values` to elements [offset, offset + values.size()); `transfer` as in read_slice.
 template <class T>
-Handle write_1d(hid_t file, const std::string& name, std::span<const T> values) {
-    Handle dataset = create_1d(file, name, native_type<T>(), static_cast<std::int64_t>(values.size()));
-    if (!values.empty())
-        check(H5Dwrite(dataset.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-              "writing dataset " + name + " failed");
+void write_slice(hid_t dataset, std::int64_t offset, std::span<const T> values, hid_t transfer,
+                 const std::string& what) {
+    const Selection s = select_slice(dataset, offset, static_cast<std::int64_t>(values.size()), what);
+    check(H5Dwrite(dataset, native_type<T>(), s.memory_space.id(), s.file_space.id(), transfer, values.data()),
+          "writing " + what + " failed");
+}
+
+// The whole array, one process: read it all, or create a dataset holding `values`.
+template <class T>
+void read(const Dataset1D& dataset, std::span<T> out, const std::string& what) {
+    read_slice(dataset, 0, out, H5P_DEFAULT, what);
+}
+template <class T>
+Handle write_1d(hid_t file, const std::string& name, std::span<const T> values, const Layout& layout = {}) {
+    Handle dataset = create_1d(file, name, native_type<T>(), static_cast<std::int64_t>(values.size()), layout);
+    write_slice(dataset.id(), 0, values, H5P_DEFAULT, "dataset " + name);
     return dataset;
 }
 

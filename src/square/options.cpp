@@ -15,3 +15,15 @@ InputSpec parse_input_spec(std::string_view spec) {
 }
 
 }  // namespace rankpool
+
+namespace rankpool {
+
+std::string_view io_mode_name(IoMode mode) { return mode == IoMode::root ? "root" : "parallel"; }
+
+std::optional<IoMode> parse_io_mode(std::string_view name) {
+    for (IoMode mode : {IoMode::root, IoMode::parallel})
+        if (name == io_mode_name(mode)) return mode;
+    return std::nullopt;
+}
+
+}  // namespace rankpool

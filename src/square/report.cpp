@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "util/memory.hpp"
 #include "version.hpp"
 
 namespace rankpool {
@@ -73,6 +74,13 @@ std::string format_timings(const SquareResult& result) {
     return text;
 }
 
+std::string format_peak_memory(const SquareResult& result) {
+    if (result.peak_rss_bytes.empty()) return {};
+    const auto [lo, hi] = std::minmax_element(result.peak_rss_bytes.begin(), result.peak_rss_bytes.end());
+    return "peak memory (RSS): " + format_bytes(result.peak_rss_bytes[0]) + " on rank 0, largest " + format_bytes(*hi) +
+           ", smallest " + format_bytes(*lo);
+}
+
 nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptions& options) {
     nlohmann::ordered_json phases = nlohmann::ordered_json::object();
     for (const auto& [name, stats] : result.phases)
@@ -80,7 +88,7 @@ nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptio
     nlohmann::ordered_json report = {
         {"command", "square"},
         {"rankpool_version", RANKPOOL_VERSION},
-        {"io", "root"},
+        {"io", std::string(io_mode_name(options.io))},
         {"ranks", result.ranks},
         {"n", result.n},
         {"counts", result.counts},
@@ -90,6 +98,19 @@ nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptio
         {"output", options.output.string()},
         {"phases", phases},
     };
+    if (options.chunk_elements() > 0)
+        report["layout"] = {{"chunk", options.chunk_elements()}, {"compress", options.compress}};
+    if (!result.peak_rss_bytes.empty()) {
+        const auto [lo, hi] = std::minmax_element(result.peak_rss_bytes.begin(), result.peak_rss_bytes.end());
+        report["peak_rss_bytes"] = {{"max", *hi}, {"min", *lo}, {"per_rank", result.peak_rss_bytes}};
+    }
+    if (options.io == IoMode::parallel) {
+        // Whether HDF5 really did each transfer collectively, or fell back to independent I/O.
+        nlohmann::ordered_json transfers = nlohmann::ordered_json::object();
+        for (const auto& [name, causes] : result.no_collective_causes)
+            transfers[name] = {{"collective", causes.empty()}, {"no_collective_cause", causes}};
+        report["collective_io"] = transfers;
+    }
     if (options.input) report["source"] = result.source;
     else report["seed"] = options.seed;
     return report;

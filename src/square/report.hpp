@@ -23,6 +23,8 @@ std::string format_head(const std::vector<std::string>& values, const std::strin
 
 // One line: "timings (s, max over 4 ranks): generate 0.031 | ... | total 0.210".
 std::string format_timings(const SquareResult& result);
+// "peak memory (RSS): 85.2 MB on rank 0, largest 85.2 MB, smallest 41.0 MB"
+std::string format_peak_memory(const SquareResult& result);
 
 nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptions& options);
 

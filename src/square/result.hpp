@@ -19,6 +19,10 @@ struct SquareResult {
     std::string source;                // "data.h5:/run7/values", or "" when generated
     std::vector<std::pair<std::string, PhaseStats>> phases;  // in the order they ran
     std::vector<std::string> head;     // rank 0: the first values of the result, as text
+    std::vector<std::uint64_t> peak_rss_bytes;  // per rank
+    // --io parallel: per HDF5 transfer ("write_output"), why HDF5 did not make it collective
+    // (empty: it was collective).
+    std::vector<std::pair<std::string, std::vector<std::string>>> no_collective_causes;
 };
 
 }  // namespace rankpool

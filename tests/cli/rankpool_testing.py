@@ -155,10 +155,10 @@ class TempDirTestCase(unittest.TestCase):
         else:
             np.testing.assert_array_equal(got, want)
 
-    def assertAttributes(self, path, *, n, ranks, dtype_in, **seed_or_source):
-        """The attributes of /squared: n, ranks, dtype_in, dtype_out, rankpool_version and seed or source."""
+    def assertAttributes(self, path, *, n, ranks, dtype_in, io="root", **seed_or_source):
+        """The attributes of /squared: n, ranks, dtype_in, dtype_out, io, rankpool_version and seed or source."""
         _, attrs = read(path)
-        expected = dict(n=n, ranks=ranks, dtype_in=dtype_in, dtype_out=SQUARED[dtype_in], **seed_or_source)
+        expected = dict(n=n, ranks=ranks, dtype_in=dtype_in, dtype_out=SQUARED[dtype_in], io=io, **seed_or_source)
         self.assertEqual({key: attrs.get(key) for key in expected}, expected)
         self.assertEqual(set(attrs), set(expected) | {"rankpool_version"})
         self.assertIsInstance(attrs["rankpool_version"], str)
@@ -168,9 +168,12 @@ class TempDirTestCase(unittest.TestCase):
 
     def assertStdout(self, out, first_line, squared, ranks, phases, head=5):
         """Rank 0's stdout: `first_line`, the first `head` values of `squared` as pandas prints a
-        Series, the Name line, then the timings of `phases`; returns {phase: printed seconds}."""
+        Series, the Name line, the timings of `phases` and the peak memory line; returns {phase: printed seconds}."""
         lines = out.splitlines()
         self.assertEqual(lines[0], first_line)
+        self.assertRegex(lines[-1], r"^peak memory \(RSS\): [\d.]+ [kMG]B on rank 0, largest [\d.]+ [kMG]B, "
+                                    r"smallest [\d.]+ [kMG]B$")
+        lines.pop()
         shown, name = squared[:head], f"Name: squared, dtype: {squared.dtype}"
         if len(shown) == 0:
             self.assertEqual(lines[1:-1], [f"Series([], {name})"])
@@ -190,14 +193,21 @@ class TempDirTestCase(unittest.TestCase):
             self.assertRegex(seconds, r"^\d+\.\d{4}$")
         return {phase: float(seconds) for phase, seconds in timings.items()}
 
-    def assertReport(self, path, *, ranks, n, dtype_in, output, phases, repeat=1, **seed_or_source):
-        """The JSON report of a successful run; returns it."""
+    def assertReport(self, path, *, ranks, n, dtype_in, output, phases, repeat=1, io="root", extra=(),
+                     **seed_or_source):
+        """The JSON report of a successful run; returns it. `extra`: further keys expected
+        (layout, collective_io), checked by the caller."""
         report = json.loads((self.dir / path).read_text())
-        expected = dict(command="square", io="root", ranks=ranks, n=n, counts=counts(n, ranks), dtype_in=dtype_in,
+        expected = dict(command="square", io=io, ranks=ranks, n=n, counts=counts(n, ranks), dtype_in=dtype_in,
                         dtype_out=SQUARED[dtype_in], repeat=repeat, output=output, **seed_or_source)
         self.assertEqual({key: report.get(key) for key in expected}, expected)
-        self.assertEqual(set(report), set(expected) | {"rankpool_version", "phases"})
+        self.assertEqual(set(report), set(expected) | {"rankpool_version", "phases", "peak_rss_bytes"} | set(extra))
         self.assertIsInstance(report["rankpool_version"], str)
+        rss = report["peak_rss_bytes"]
+        self.assertEqual(list(rss), ["max", "min", "per_rank"])
+        self.assertEqual(len(rss["per_rank"]), ranks)
+        self.assertEqual((rss["max"], rss["min"]), (max(rss["per_rank"]), min(rss["per_rank"])))
+        self.assertTrue(all(10_000_000 < r < 100_000_000_000 for r in rss["per_rank"]), rss)
         self.assertEqual(list(report["phases"]), phases)
         for phase, stats in report["phases"].items():
             self.assertEqual(set(stats), {"min", "mean", "max"}, phase)

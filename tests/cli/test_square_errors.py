@@ -45,7 +45,7 @@ CASES = {
     "report_is_input": (["--input", "pair.h5", "--output", "out.h5", "--report", "pair.h5"], RUNTIME,
                         "is the input file"),
     "report_is_output": (["--n", "10", "--output", "same.h5", "--report", "same.h5"], RUNTIME, "same.h5"),
-    "counts_beyond_mpi_int": (["--n", "1000000000000"], RUNTIME, "more than MPI's int count allows"),
+    "more_than_memory": (["--n", "1000000000000"], RUNTIME, "rank 0 alone 8.00 TB), but only"),
     "negative_n": (["--n", "-5"], USAGE, "--n: '-5'"),
     "text_n": (["--n", "abc"], USAGE, "--n: 'abc'"),
     "huge_n": (["--n", "99999999999999999999"], USAGE, "--n: '99999999999999999999'"),

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstdlib>
 #include <numeric>
 #include <vector>
 
@@ -38,6 +39,30 @@ void round_trip(std::int64_t n) {
 TEMPLATE_TEST_CASE("scatterv/gatherv round trip with uneven and empty chunks", "[mpi][collectives]",
                    std::int8_t, std::int32_t, std::int64_t, std::uint16_t, std::uint64_t, float, double) {
     for (std::int64_t n : {0, 1, 2, 3, 5, 100, 1001}) round_trip<TestType>(n);
+}
+
+// The test-only limit sends big transfers' code path through small arrays: chunks of up to
+// 1001 elements travel as pieces of 1, 7 or 64 elements, point to point.
+TEMPLATE_TEST_CASE("scatterv/gatherv in pieces beyond the per-message limit", "[mpi][collectives][bigcount]",
+                   std::int8_t, std::int64_t, double) {
+    for (const char* limit : {"1", "7", "64"}) {
+        ::setenv("RANKPOOL_TEST_MESSAGE_LIMIT", limit, 1);
+        CHECK(mpi::message_limit(sizeof(TestType)) == std::atoi(limit));
+        for (std::int64_t n : {0, 1, 3, 100, 1001}) round_trip<TestType>(n);
+    }
+    ::unsetenv("RANKPOOL_TEST_MESSAGE_LIMIT");
+}
+
+TEST_CASE("one message stays below 2 GiB and MPI's int count", "[mpi][counts]") {
+    ::unsetenv("RANKPOOL_TEST_MESSAGE_LIMIT");
+    CHECK(mpi::message_limit(1) == 2147483647);
+    CHECK(mpi::message_limit(2) == 1073741823);
+    CHECK(mpi::message_limit(8) == 268435455);
+    ::setenv("RANKPOOL_TEST_MESSAGE_LIMIT", "99999999999", 1);  // never raised
+    CHECK(mpi::message_limit(1) == 2147483647);
+    ::setenv("RANKPOOL_TEST_MESSAGE_LIMIT", "0", 1);  // nonsense is ignored
+    CHECK(mpi::message_limit(8) == 268435455);
+    ::unsetenv("RANKPOOL_TEST_MESSAGE_LIMIT");
 }
 
 TEMPLATE_TEST_CASE("the MPI type table matches the C++ sizes", "[mpi][types]", std::int8_t, std::int16_t, std::int32_t,

@@ -1,0 +1,15 @@
+#pragma once
+// How many elements one MPI message may carry. MPI 3.1 (Open MPI 4.1) counts are int, and
+// messages above 2 GiB are where transports have had bugs, so a message stays below both.
+// Larger transfers go in pieces (collectives.hpp): the BigMPI idea without its derived types.
+#include <cstddef>
+#include <cstdint>
+
+namespace rankpool::mpi {
+
+// min(INT_MAX, (2^31 - 1) / element_size) elements. The environment variable
+// RANKPOOL_TEST_MESSAGE_LIMIT (elements) lowers it, so tests reach the piecewise code
+// with small arrays; it is for tests only and never raises the limit.
+std::int64_t message_limit(std::size_t element_size);
+
+}  // namespace rankpool::mpi

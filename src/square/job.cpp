@@ -1,0 +1,34 @@
+#include "square/job.hpp"
+
+#include "version.hpp"
+
+namespace rankpool {
+
+void LocalTimes::add(const std::string& name, double seconds) {
+    for (auto& [n, samples] : phases)
+        if (n == name) return samples.push_back(seconds);
+    phases.push_back({name, {seconds}});
+}
+
+h5::Layout output_layout(const SquareOptions& options) {
+    return {options.chunk_elements(), options.compress};
+}
+
+void write_squared_attributes(const Job& job, hid_t dataset) {
+    const SquareOptions& o = job.options;
+    h5::write_attribute(dataset, "n", job.result.n);
+    h5::write_attribute(dataset, "ranks", static_cast<std::int64_t>(job.result.ranks));
+    if (o.input) h5::write_attribute(dataset, "source", job.result.source);
+    else h5::write_attribute(dataset, "seed", o.seed);
+    h5::write_attribute(dataset, "dtype_in", std::string(dtype_name(job.result.dtype_in)));
+    h5::write_attribute(dataset, "dtype_out", std::string(dtype_name(job.result.dtype_out)));
+    h5::write_attribute(dataset, "io", std::string(io_mode_name(o.io)));
+    h5::write_attribute(dataset, "rankpool_version", std::string(RANKPOOL_VERSION));
+}
+
+void write_numbers_attributes(const Job& job, hid_t dataset) {
+    h5::write_attribute(dataset, "seed", job.options.seed);
+    h5::write_attribute(dataset, "generator", std::string("splitmix64, uniform in [1, 99] (floats [1, 100))"));
+}
+
+}  // namespace rankpool

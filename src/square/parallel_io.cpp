@@ -1,0 +1,124 @@
+// --io parallel: no scatter and no gather. Every rank generates its own slice (the generator is
+// counter-based, so the file is bit-identical to --io root's) or reads its own hyperslab,
+// squares it, and all ranks write their slices together: one collective H5Dwrite per dataset
+// through MPI-IO. No rank ever holds more than its own slice.
+//
+// HDF5's collective calls sit inside mpi::timed_local / mpi::agree, whose rule is "no
+// collectives": HDF5 checks its arguments before it communicates, and those are the same on
+// every rank, so a collective call fails on every rank alike and the agreement cannot hang.
+#include <algorithm>
+#include <cstring>
+
+#include "h5/file.hpp"
+#include "h5/parallel.hpp"
+#include "mpi/agree.hpp"
+#include "mpi/messages.hpp"
+#include "mpi/phase_timer.hpp"
+#include "square/generate.hpp"
+#include "square/job.hpp"
+#include "util/buffer.hpp"
+
+namespace rankpool {
+
+namespace {
+
+// Collective. Rank 0 learns the first `head` values of the result, wherever they live.
+template <class Out>
+void gather_head(Job& job, const Out* out) {
+    const std::int64_t head = std::min<std::int64_t>(job.options.head, job.result.n);
+    const int mine = static_cast<int>(std::clamp<std::int64_t>(head - job.my_offset(), 0, job.my_count()));
+    std::vector<int> counts(job.partition.counts.size()), displs(counts.size());
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+        counts[r] = static_cast<int>(std::clamp<std::int64_t>(head - job.partition.displs[r], 0, job.partition.counts[r]));
+        displs[r] = static_cast<int>(std::min(head, job.partition.displs[r]));
+    }
+    std::vector<Out> values(job.is_root() ? static_cast<std::size_t>(head) : 0);
+    MPI_Gatherv(out, mine, mpi::datatype<Out>(), values.data(), counts.data(), displs.data(), mpi::datatype<Out>(), root,
+                job.comm);
+    for (const Out& v : values) job.result.head.push_back(value_text(v));
+}
+
+template <class T>
+void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& input) {
+    using Out = squared_t<T>;
+    constexpr bool in_place = std::is_same_v<T, Out>;
+    const SquareOptions& o = job.options;
+    const std::int64_t count = job.my_count(), offset = job.my_offset();
+    const h5::Handle transfer = h5::collective_transfer();
+    const auto record_causes = [&](const std::string& phase) {
+        job.result.no_collective_causes.push_back({phase, h5::no_collective_causes(transfer.id())});
+    };
+
+    Buffer<T> data;
+    Buffer<Out> separate_out;  // only when the square is wider than the input
+    mpi::agree(job.comm, [&] {
+        data = Buffer<T>(static_cast<std::size_t>(count));
+        if constexpr (!in_place) separate_out = Buffer<Out>(data.size());
+    });
+    Out* out = nullptr;
+    if constexpr (in_place) out = data.data();
+    else out = separate_out.data();
+
+    const auto load_input = [&] {
+        if (input) h5::read_slice(*input, offset, data.span(), transfer.id(), job.result.source);
+        else generate(data.span(), o.seed, static_cast<std::uint64_t>(offset));
+    };
+    if (input) {
+        job.times.add("read", job.open_seconds + mpi::timed_local(job.comm, load_input));
+        record_causes("read");
+    } else {
+        job.times.add("generate", mpi::timed_local(job.comm, load_input));
+        job.times.add("write_input", mpi::timed_local(job.comm, [&] {
+            const h5::Handle numbers = h5::create_1d(file.id(), "/numbers", h5::native_type<T>(), job.result.n, output_layout(o));
+            h5::write_slice<T>(numbers.id(), offset, data.span(), transfer.id(), "dataset /numbers");
+            write_numbers_attributes(job, numbers.id());
+        }));
+        record_causes("write_input");
+    }
+
+    for (int repetition = 0; repetition < o.repeat; ++repetition) {
+        if (repetition > 0 && in_place) mpi::agree(job.comm, load_input);  // untimed, as in root mode
+        std::optional<std::size_t> overflow;
+        job.times.add("square", mpi::timed_local(job.comm, [&] {
+            overflow = square<T>(data.data(), out, static_cast<std::size_t>(count));
+        }));
+        if constexpr (square_may_overflow<T>) agree_on_overflow<T>(job, overflow, data.data());
+    }
+
+    job.times.add("write_output", mpi::timed_local(job.comm, [&] {
+        {  // the dataset must be closed before the file, or the file's close defers the flush
+            const h5::Handle squared = h5::create_1d(file.id(), "/squared", h5::native_type<Out>(), job.result.n, output_layout(o));
+            h5::write_slice<Out>(squared.id(), offset, std::span<const Out>(out, static_cast<std::size_t>(count)),
+                                 transfer.id(), "dataset /squared");
+            record_causes("write_output");
+            write_squared_attributes(job, squared.id());
+        }
+        h5::close(file, job.options.output);
+    }));
+    job.times.add("total", MPI_Wtime() - job.start);
+    gather_head<Out>(job, out);
+}
+
+}  // namespace
+
+void run_parallel_io(Job& job) {
+    // Rank 0 chose the temporary name (and checked the paths); every rank creates the file.
+    std::string temp = job.is_root() ? job.files.output->temp_path().string() : std::string();
+    mpi::bcast_string(job.comm, root, temp);
+    h5::Handle file;
+    mpi::agree(job.comm, [&] { file = h5::create_parallel(temp, job.options.output.string(), job.comm); });
+
+    h5::Handle input_file;
+    std::optional<h5::Dataset1D> input;
+    if (job.options.input) {
+        const double start = MPI_Wtime();
+        mpi::agree(job.comm, [&] {
+            input_file = h5::open_parallel(job.options.input->file, job.comm);
+            input = h5::open_1d(input_file.id(), job.options.input->dataset, job.options.input->file.string());
+        });
+        job.open_seconds += MPI_Wtime() - start;
+    }
+    visit_dtype(job.result.dtype_in, [&](auto type) { run_typed<decltype(type)>(job, file, input); });
+}
+
+}  // namespace rankpool
