@@ -10,6 +10,8 @@
 #include <span>
 #include <type_traits>
 
+#include "util/cpu_clones.hpp"
+
 namespace rankpool {
 
 inline constexpr std::uint64_t default_seed = 20240601;
@@ -23,15 +25,15 @@ constexpr std::uint64_t splitmix64(std::uint64_t seed, std::uint64_t index) {
     return z ^ (z >> 31);
 }
 
-__extension__ using uint128 = unsigned __int128;  // GCC/Clang builtin; __extension__ keeps -Wpedantic quiet
-
 template <class T>
 constexpr T uniform_value(std::uint64_t bits) {
     constexpr std::uint64_t span = value_high - value_low + 1;  // 99 integers, or [1, 100) for floats
     if constexpr (std::is_integral_v<T>) {
-        // Multiply-shift maps 64 random bits onto [0, span); its bias is below span / 2^64.
-        const auto scaled = static_cast<std::uint64_t>((static_cast<uint128>(bits) * span) >> 64);
-        return static_cast<T>(value_low + scaled);
+        // Multiply-shift maps 64 random bits onto [0, span): the high 64 bits of bits * span
+        // (bias below span / 2^64). Computed from two 32 x 32 -> 64-bit products, which is
+        // exact and, unlike a 128-bit product, vectorises.
+        const std::uint64_t high = (bits >> 32) * span, low = (bits & 0xFFFFFFFFu) * span;
+        return static_cast<T>(value_low + ((high + (low >> 32)) >> 32));
     } else {
         constexpr int mantissa = std::is_same_v<T, float> ? 24 : 53;
         const T unit = static_cast<T>(bits >> (64 - mantissa)) / static_cast<T>(std::uint64_t{1} << mantissa);
@@ -43,7 +45,7 @@ constexpr T uniform_value(std::uint64_t bits) {
 
 // Fills out[k] with element first_index + k of the sequence.
 template <class T>
-void generate(std::span<T> out, std::uint64_t seed, std::uint64_t first_index) {
+RANKPOOL_CPU_CLONES void generate(std::span<T> out, std::uint64_t seed, std::uint64_t first_index) {
     for (std::size_t k = 0; k < out.size(); ++k) out[k] = uniform_value<T>(splitmix64(seed, first_index + k));
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "util/cpu_clones.hpp"
 #include "util/dtype.hpp"
 
 namespace rankpool {
@@ -34,7 +35,7 @@ constexpr bool square_may_overflow = std::is_integral_v<T> && std::is_same_v<T, 
 // and stops before squaring the block that holds it, so in[index] still holds the offending
 // value (the output is then incomplete and must be discarded).
 template <class T>
-std::optional<std::size_t> square(const T* in, squared_t<T>* out, std::size_t n) {
+RANKPOOL_CPU_CLONES std::optional<std::size_t> square(const T* in, squared_t<T>* out, std::size_t n) {
     using Out = squared_t<T>;
     if constexpr (square_may_overflow<T>) {
         // Check a block, then square it: the block is still in L1 for the second pass, and
