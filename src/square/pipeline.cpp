@@ -12,6 +12,7 @@
 #include "square/job.hpp"
 #include "square/report.hpp"
 #include "util/error.hpp"
+#include "util/lock_probe.hpp"
 #include "util/memory.hpp"
 
 namespace rankpool {
@@ -35,6 +36,10 @@ void open_files(Job& job) {
     }
     // In parallel mode every rank creates the output together, later (parallel_io.cpp).
     if (o.io == IoMode::root) f.output_file = h5::create(f.output->temp_path(), o.output.string());
+    else if (const auto problem = byte_range_lock_problem(f.output->temp_path()))
+        throw Error(o.output.string() + ": --io parallel writes through MPI-IO, which needs byte-range locks, and the file "
+                    "system there does not support them (" + *problem + "); write to a file system with locking "
+                    "(a parallel file system, or NFS with its lock service) or use --io root");
     if (!o.input) return;
     const double start = MPI_Wtime();
     f.input_file = h5::open_for_reading(o.input->file);
