@@ -14,6 +14,7 @@ packages=(
   curl                                  # fetch benchmark peer (curl --parallel)
   catch2                                # unit and MPI tests
   python3 python3-numpy python3-h5py    # independent reader in the tests
+  python3-fuse                          # a FUSE file system without byte-range locks (tests)
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-pandas python3-mpi4py)  # scripts/bench.sh: the tutorial's Python, mpi4py + h5py
