@@ -1,8 +1,9 @@
 #include "limits/measure.hpp"
 
-#include "util/memory.hpp"
-
+#include <algorithm>
+#include <deque>
 #include <optional>
+#include <string>
 #include <type_traits>
 
 #include "limits/passes.hpp"
@@ -13,6 +14,7 @@
 #include "mpi/environment.hpp"
 #include "mpi/phase_timer.hpp"
 #include "util/buffer.hpp"
+#include "util/memory.hpp"
 #include "util/partition.hpp"
 
 namespace rankpool::limits {
@@ -21,13 +23,18 @@ namespace {
 
 constexpr int root = 0;
 
+// A write limit is the fastest of a few writes of the same bytes to fresh files: this VM's page
+// cache has slow moments (single writes 5-15x slower), and a limit must be a lower bound, not
+// one more noisy sample.
+constexpr int write_attempts = 3;
+
 struct Job {
     MPI_Comm comm;
     int rank;
     std::int64_t n;
     Partition partition;
     mpi::IntCounts int_counts;
-    std::optional<ScratchFile> input, output;  // rank 0 only
+    std::deque<ScratchFile> inputs, outputs;  // rank 0 only: write_attempts each
     std::vector<std::pair<std::string, double>> seconds;  // this rank's, in the order they ran
     bool is_root() const { return rank == root; }
     std::int64_t my_count() const { return partition.counts[rank]; }
@@ -55,6 +62,22 @@ void gather(const Job& job, T* data) {
         MPI_Gatherv(data, c.counts[job.rank], type, nullptr, nullptr, nullptr, type, root, job.comm);
 }
 
+// Collective. Rank 0 writes `bytes` to each of `files` (write + close, no fsync, as HDF5) and
+// returns the fastest; the other ranks return 0, as they idle in rankpool's writes.
+double fastest_write(Job& job, std::deque<ScratchFile>& files, const void* data, std::size_t bytes) {
+    double best = 0;
+    mpi::timed_local(job.comm, [&] {
+        for (ScratchFile& file : files) {
+            const double start = MPI_Wtime();
+            file.write_all(data, bytes);
+            file.close();
+            const double seconds = MPI_Wtime() - start;
+            best = &file == &files.front() ? seconds : std::min(best, seconds);
+        }
+    });
+    return best;
+}
+
 template <class T>
 void run_typed(Job& job) {
     using Out = squared_t<T>;
@@ -77,11 +100,7 @@ void run_typed(Job& job) {
     job.seconds.emplace_back("generate", mpi::timed_local(job.comm, [&] {
         if (job.is_root()) fill(data.data(), n);
     }));
-    job.seconds.emplace_back("write_input", mpi::timed_local(job.comm, [&] {
-        if (!job.is_root()) return;
-        job.input->write_all(data.data(), n * sizeof(T));
-        job.input->close();
-    }));
+    job.seconds.emplace_back("write_input", fastest_write(job, job.inputs, data.data(), n * sizeof(T)));
     job.seconds.emplace_back("scatter", mpi::timed_collective(job.comm, [&] { scatter(job, data.data()); }));
     job.seconds.emplace_back("square", mpi::timed_local(job.comm, [&] {
         // Rank 0's own chunk is the front of its whole array (displs[0] == 0).
@@ -89,18 +108,13 @@ void run_typed(Job& job) {
         else bump_into(data.data(), out, mine);
     }));
     job.seconds.emplace_back("gather", mpi::timed_collective(job.comm, [&] { gather(job, out); }));
-    job.seconds.emplace_back("write_output", mpi::timed_local(job.comm, [&] {
-        if (!job.is_root()) return;
-        job.output->write_all(out, n * sizeof(Out));
-        job.output->close();
-    }));
+    job.seconds.emplace_back("write_output", fastest_write(job, job.outputs, out, n * sizeof(Out)));
 }
 
 }  // namespace
 
 LimitsResult run_limits(MPI_Comm comm, const LimitsOptions& options) {
     MPI_Barrier(comm);
-    const double start = MPI_Wtime();
     Job job{comm, mpi::rank(comm), options.n, array_split(options.n, mpi::size(comm)), {}, {}, {}, {}};
 
     // Before any work, as rankpool creates its output file up front: a bad --dir or a count
@@ -108,12 +122,17 @@ LimitsResult run_limits(MPI_Comm comm, const LimitsOptions& options) {
     mpi::agree(comm, [&] {
         job.int_counts = mpi::to_int_counts(job.partition.counts, job.partition.displs);
         if (!job.is_root()) return;
-        job.input.emplace(options.dir, "input");
-        job.output.emplace(options.dir, "output");
+        for (int attempt = 1; attempt <= write_attempts; ++attempt) {
+            job.inputs.emplace_back(options.dir, "input-" + std::to_string(attempt));
+            job.outputs.emplace_back(options.dir, "output-" + std::to_string(attempt));
+        }
     });
 
     visit_dtype(options.dtype, [&](auto type) { run_typed<decltype(type)>(job); });
-    job.seconds.emplace_back("total", MPI_Wtime() - start);
+    // total: the sum of the phase limits (the fastest write attempts, not all of them).
+    double total = 0;
+    for (const auto& [name, seconds] : job.seconds) total += seconds;
+    job.seconds.emplace_back("total", total);
 
     LimitsResult result;
     result.ranks = mpi::size(comm);

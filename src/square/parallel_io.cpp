@@ -59,7 +59,11 @@ void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& i
     if constexpr (in_place) out = data.data();
     else out = separate_out.data();
 
+    // An empty array has no file space to read or write (HDF5 1.10 fails collective transfers of
+    // zero-sized contiguous datasets), and n is the same on every rank: they all skip together.
+    const bool empty = job.result.n == 0;
     const auto load_input = [&] {
+        if (empty) return;
         if (input) h5::read_slice(*input, offset, data.span(), transfer.id(), job.result.source);
         else generate(data.span(), o.seed, static_cast<std::uint64_t>(offset));
     };
@@ -70,7 +74,7 @@ void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& i
         job.times.add("generate", mpi::timed_local(job.comm, load_input));
         job.times.add("write_input", mpi::timed_local(job.comm, [&] {
             const h5::Handle numbers = h5::create_1d(file.id(), "/numbers", h5::native_type<T>(), job.result.n, output_layout(o));
-            h5::write_slice<T>(numbers.id(), offset, data.span(), transfer.id(), "dataset /numbers");
+            if (!empty) h5::write_slice<T>(numbers.id(), offset, data.span(), transfer.id(), "dataset /numbers");
             write_numbers_attributes(job, numbers.id());
         }));
         record_causes("write_input");
@@ -88,8 +92,9 @@ void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& i
     job.times.add("write_output", mpi::timed_local(job.comm, [&] {
         {  // the dataset must be closed before the file, or the file's close defers the flush
             const h5::Handle squared = h5::create_1d(file.id(), "/squared", h5::native_type<Out>(), job.result.n, output_layout(o));
-            h5::write_slice<Out>(squared.id(), offset, std::span<const Out>(out, static_cast<std::size_t>(count)),
-                                 transfer.id(), "dataset /squared");
+            if (!empty)
+                h5::write_slice<Out>(squared.id(), offset, std::span<const Out>(out, static_cast<std::size_t>(count)),
+                                     transfer.id(), "dataset /squared");
             record_causes("write_output");
             write_squared_attributes(job, squared.id());
         }

@@ -36,7 +36,7 @@ void open_files(Job& job) {
     }
     // In parallel mode every rank creates the output together, later (parallel_io.cpp).
     if (o.io == IoMode::root) f.output_file = h5::create(f.output->temp_path(), o.output.string());
-    else if (const auto problem = byte_range_lock_problem(f.output->temp_path()))
+    else if (const auto problem = byte_range_lock_problem(f.output->temp_path(), o.output.string()))
         throw Error(o.output.string() + ": --io parallel writes through MPI-IO, which needs byte-range locks, and the file "
                     "system there does not support them (" + *problem + "); write to a file system with locking "
                     "(a parallel file system, or NFS with its lock service) or use --io root");
@@ -66,8 +66,9 @@ void check_chunk_size(const Job& job) {
     const std::int64_t chunk = std::min(job.options.chunk_elements(), job.result.n);
     const std::uint64_t bytes = static_cast<std::uint64_t>(chunk) * dtype_size(job.result.dtype_out);
     if (bytes >= (std::uint64_t{1} << 32))
-        throw UsageError("--chunk " + std::to_string(chunk) + " makes chunks of " + format_bytes(bytes) + " of " +
-                         std::string(dtype_name(job.result.dtype_out)) + "; HDF5 allows less than 4 GiB per chunk");
+        throw UsageError("--chunk " + std::to_string(job.options.chunk_elements()) + ": chunks of " + std::to_string(chunk) +
+                         " " + std::string(dtype_name(job.result.dtype_out)) + " values are " + format_bytes(bytes) +
+                         "; HDF5 allows less than 4 GiB per chunk, so choose a smaller --chunk");
 }
 
 // Collective. The arrays each rank will hold, checked against each node's free memory.
@@ -78,10 +79,11 @@ void check_memory(const Job& job) {
     const auto elements = static_cast<std::uint64_t>(holds_all ? job.result.n : job.my_count());
     const std::string what = "squaring " + std::to_string(job.result.n) + " " + std::string(dtype_name(job.result.dtype_in)) +
                              " values with --io " + std::string(io_mode_name(job.options.io));
+    // (--n cannot shrink a read input.)
+    const std::string advice = job.options.io == IoMode::root ? "--io parallel (no rank then holds the whole array)"
+                                                              : "spread the ranks over more nodes";
     mpi::check_memory_fits(job.comm, elements * per_element, what,
-                           job.options.io == IoMode::root
-                               ? "use a smaller --n, or --io parallel (no rank then holds the whole array)"
-                               : "use a smaller --n, or spread the ranks over more nodes");
+                           (job.options.input ? "use " : "use a smaller --n, or ") + advice);
 }
 
 double median(std::vector<double> values) {

@@ -98,8 +98,8 @@ nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptio
         {"output", options.output.string()},
         {"phases", phases},
     };
-    if (options.chunk_elements() > 0)
-        report["layout"] = {{"chunk", options.chunk_elements()}, {"compress", options.compress}};
+    if (options.chunk_elements() > 0 && result.n > 0)  // the chunk as stored (clamped to n); empty stays contiguous
+        report["layout"] = {{"chunk", std::min(options.chunk_elements(), result.n)}, {"compress", options.compress}};
     if (!result.peak_rss_bytes.empty()) {
         const auto [lo, hi] = std::minmax_element(result.peak_rss_bytes.begin(), result.peak_rss_bytes.end());
         report["peak_rss_bytes"] = {{"max", *hi}, {"min", *lo}, {"per_rank", result.peak_rss_bytes}};

@@ -10,9 +10,9 @@
 
 namespace rankpool {
 
-std::optional<std::string> byte_range_lock_problem(const std::filesystem::path& probe) {
+std::optional<std::string> byte_range_lock_problem(const std::filesystem::path& probe, const std::string& label) {
     const int fd = ::open(probe.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (fd < 0) throw Error(probe.parent_path().string() + ": cannot create a file here: " + std::strerror(errno));
+    if (fd < 0) throw Error(label + ": cannot create the file: " + std::strerror(errno));
     struct flock lock {};
     lock.l_type = F_WRLCK;
     lock.l_whence = SEEK_SET;

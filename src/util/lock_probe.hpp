@@ -11,7 +11,7 @@ namespace rankpool {
 
 // Creates `probe` exclusively (it must not exist), takes and releases a write lock on it, and
 // removes it. Returns the reason when byte-range locks do not work there (nullopt when they do);
-// throws Error when the file cannot be created at all.
-std::optional<std::string> byte_range_lock_problem(const std::filesystem::path& probe);
+// throws Error naming `label` (the file the user asked for) when it cannot be created at all.
+std::optional<std::string> byte_range_lock_problem(const std::filesystem::path& probe, const std::string& label);
 
 }  // namespace rankpool

@@ -87,7 +87,7 @@ std::string format_bytes(std::uint64_t bytes) {
     const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
     double value = static_cast<double>(bytes);
     int unit = 0;
-    while (value >= 1000 && unit < 5) {
+    while (value >= 999.995 && unit < 5) {  // 999999 B is "1.00 MB", not "1000.00 kB"
         value /= 1000;
         ++unit;
     }

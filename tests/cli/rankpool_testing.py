@@ -6,6 +6,7 @@ MPIEXEC (default `mpirun`; may carry options). Needs only the standard library, 
 import hashlib
 import json
 import os
+import resource
 import shlex
 import signal
 import subprocess
@@ -32,17 +33,28 @@ INT64_LIMIT = 3037000499    # floor(sqrt(2**63 - 1))
 UINT64_LIMIT = 4294967295   # floor(sqrt(2**64 - 1))
 GENERATE_PHASES = ["generate", "write_input", "scatter", "square", "gather", "write_output", "total"]
 READ_PHASES = ["read", "scatter", "square", "gather", "write_output", "total"]
+# --io parallel: no scatter and no gather.
+PARALLEL_GENERATE_PHASES = ["generate", "write_input", "square", "write_output", "total"]
+PARALLEL_READ_PHASES = ["read", "square", "write_output", "total"]
 
 
-def run(args, ranks=2, cwd=None, timeout=120):
+def run(args, ranks=2, cwd=None, timeout=120, env=None, address_space=None):
     """Runs `MPIEXEC -q --oversubscribe -np RANKS BINARY ARGS...`; returns (returncode, stdout, stderr).
 
+    `env`: extra environment variables (for mpirun and, through it, every rank). `address_space`:
+    a limit in bytes on the virtual memory of mpirun and of every rank (RLIMIT_AS), so that a
+    big allocation fails at once instead of happening.
     Fails (AssertionError) if the run outlives `timeout` seconds or if HDF5-DIAG shows up.
     """
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", **(env or {}))
     command = [*shlex.split(MPIEXEC), "-q", "--oversubscribe", "-np", str(ranks), BINARY, *map(str, args)]
+
+    def limit_address_space():  # in the child, before mpirun starts
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+
     with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, start_new_session=True) as proc:
+                          text=True, start_new_session=True,
+                          preexec_fn=limit_address_space if address_space else None) as proc:
         try:
             stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -116,6 +128,41 @@ def write_input(path, values, dataset="/numbers", **create_options):
         f.create_dataset(dataset, data=values, **create_options)
 
 
+def format_bytes(count):
+    """rankpool's byte counts: decimal units, two decimals ("80.00 MB"), whole bytes below 1 kB."""
+    value, unit = float(count), 0
+    while value >= 1000 and unit < 5:
+        value, unit = value / 1000, unit + 1
+    return f"{value:.2f} {['B', 'kB', 'MB', 'GB', 'TB', 'PB'][unit]}" if unit else f"{count} B"
+
+
+def peak_memory_line(per_rank):
+    """The last line of rankpool square's stdout for these peak RSS values (bytes, by rank)."""
+    return (f"peak memory (RSS): {format_bytes(per_rank[0])} on rank 0, largest {format_bytes(max(per_rank))}, "
+            f"smallest {format_bytes(min(per_rank))}")
+
+
+def dataset_bytes(path, dataset):
+    """(dtype as stored, raw bytes as stored) of a dataset: for byte-for-byte comparisons of two files."""
+    with h5py.File(path, "r") as f:
+        data = f[dataset]
+        return data.dtype, data[()].tobytes()
+
+
+def layout(path, dataset):
+    """(chunks, compression, compression_opts, shuffle) of a dataset, as h5py reports them."""
+    with h5py.File(path, "r") as f:
+        data = f[dataset]
+        return data.chunks, data.compression, data.compression_opts, data.shuffle
+
+
+def write_pair(path):
+    """A file that already holds /numbers and /squared (0..9 and their squares), as an output would."""
+    with h5py.File(path, "w") as f:
+        f["numbers"] = np.arange(10)
+        f["squared"] = np.arange(10) ** 2
+
+
 def head_lines(values):
     """The lines pandas prints for pd.Series(values) of non-negative integers, before "Name:"."""
     index_width, value_width = len(str(len(values) - 1)), max(len(str(v)) for v in values)
@@ -130,9 +177,11 @@ class TempDirTestCase(unittest.TestCase):
         self.addCleanup(tmp.cleanup)
         self.dir = Path(tmp.name)
 
-    def square(self, *args, ranks=2, ok=True, timeout=120):
-        """Runs `rankpool square ARGS` in self.dir; with ok, asserts it succeeded."""
-        code, out, err = run(["square", *args], ranks=ranks, cwd=self.dir, timeout=timeout)
+    def square(self, *args, ranks=2, ok=True, timeout=120, env=None, address_space=None):
+        """Runs `rankpool square ARGS` in self.dir (`env`, `address_space`: as for run()); with ok,
+        asserts it succeeded."""
+        code, out, err = run(["square", *args], ranks=ranks, cwd=self.dir, timeout=timeout, env=env,
+                             address_space=address_space)
         if ok:
             self.assertEqual(code, 0, f"rankpool square {' '.join(map(str, args))} failed:\n{out}{err}")
             self.assertEqual(err, "")

@@ -8,7 +8,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rankpool_testing import TempDirTestCase, write_input  # noqa: E402
+from rankpool_testing import TempDirTestCase, write_input, write_pair  # noqa: E402
 
 RUNTIME, USAGE = 1, 2
 
@@ -65,9 +65,7 @@ class ErrorTest(TempDirTestCase):
 
     def setUp(self):
         super().setUp()
-        with h5py.File(self.dir / "pair.h5", "w") as f:
-            f["numbers"] = np.arange(10)
-            f["squared"] = np.arange(10) ** 2
+        write_pair(self.dir / "pair.h5")
         with h5py.File(self.dir / "shapes.h5", "w") as f:
             f.create_group("/grp/sub")
             f["matrix"] = np.ones((3, 4))
