@@ -5,8 +5,8 @@
 // When every chunk fits one message (message_limit.hpp) and every offset fits an int, this is
 // one MPI_Scatterv / MPI_Gatherv with MPI_IN_PLACE at the root. Otherwise the root exchanges
 // each chunk with its rank point to point, in pieces of at most message_limit elements: any
-// size works on MPI 3.1, whose collectives take int counts. Every rank takes the same branch,
-// since counts and displs are the same everywhere.
+// size works on MPI 3.1, whose collectives take int counts. Every rank takes the same branch:
+// counts and displs are the same everywhere, and the limit is agreed on.
 #include <mpi.h>
 
 #include <algorithm>
@@ -71,7 +71,7 @@ void exchange_in_pieces(bool scatter, MPI_Comm comm, int root, std::span<const s
 template <class T>
 void scatterv(MPI_Comm comm, int root, std::span<const std::int64_t> counts,
               std::span<const std::int64_t> displs, std::span<T> data) {
-    const std::int64_t limit = message_limit(sizeof(T));
+    const std::int64_t limit = agreed_message_limit(comm, sizeof(T));
     if (!detail::fits_one_collective(counts, displs, limit))
         return detail::exchange_in_pieces(true, comm, root, counts, displs, data, limit);
     const auto c = to_int_counts(counts, displs);
@@ -89,7 +89,7 @@ void scatterv(MPI_Comm comm, int root, std::span<const std::int64_t> counts,
 template <class T>
 void gatherv(MPI_Comm comm, int root, std::span<const std::int64_t> counts,
              std::span<const std::int64_t> displs, std::span<T> data) {
-    const std::int64_t limit = message_limit(sizeof(T));
+    const std::int64_t limit = agreed_message_limit(comm, sizeof(T));
     if (!detail::fits_one_collective(counts, displs, limit))
         return detail::exchange_in_pieces(false, comm, root, counts, displs, data, limit);
     const auto c = to_int_counts(counts, displs);

@@ -22,22 +22,25 @@ struct NodeComm {
 
 void check_memory_fits(MPI_Comm comm, std::uint64_t bytes, const std::string& what, const std::string& advice) {
     const NodeComm node(comm);
-    std::uint64_t node_bytes = 0;
-    MPI_Reduce(&bytes, &node_bytes, 1, MPI_UINT64_T, MPI_SUM, 0, node.comm);
-    std::uint64_t root_bytes = bytes;
-    MPI_Bcast(&root_bytes, 1, MPI_UINT64_T, 0, comm);  // rank 0's share, for the message
+    // Summed as double: exact enough for a comparison, and it cannot wrap around.
+    const double mine = static_cast<double>(bytes);
+    double node_bytes = 0;
+    MPI_Reduce(&mine, &node_bytes, 1, MPI_DOUBLE, MPI_SUM, 0, node.comm);
     const bool node_leader = rank(node.comm) == 0;
+    const bool holds_rank_0 = rank(comm) == 0;  // rank 0 leads its node: the split keeps the order
     agree(comm, [&] {
         if (!node_leader) return;
         const auto available = available_memory();
-        if (!available || node_bytes <= available->bytes) return;
+        if (!available || node_bytes <= static_cast<double>(available->bytes)) return;
         char host[MPI_MAX_PROCESSOR_NAME];
         int length = 0;
         MPI_Get_processor_name(host, &length);
-        throw Error(what + " needs " + format_bytes(node_bytes) + " of memory on " + std::string(host, length) + " (" +
-                    std::to_string(size(node.comm)) + " rank" + (size(node.comm) == 1 ? "" : "s") + " there; rank 0 alone " +
-                    format_bytes(root_bytes) + "), but only " + format_bytes(available->bytes) + " are available (" +
-                    available->source + "); " + advice);
+        const int ranks = size(node.comm);
+        const std::uint64_t needed = node_bytes >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(node_bytes);
+        throw Error(what + " needs " + format_bytes(needed) + " of memory on " + std::string(host, length) + " (" +
+                    std::to_string(ranks) + " rank" + (ranks == 1 ? "" : "s") + " there" +
+                    (holds_rank_0 ? "; rank 0 alone " + format_bytes(bytes) : std::string()) + "), but only " +
+                    format_bytes(available->bytes) + " are available (" + available->source + "); " + advice);
     });
 }
 

@@ -10,13 +10,20 @@ namespace rankpool::mpi {
 
 std::int64_t message_limit(std::size_t element_size) {
     constexpr std::int64_t max_int = std::numeric_limits<int>::max();
-    std::int64_t limit = std::min<std::int64_t>(max_int, max_int / static_cast<std::int64_t>(element_size));
+    std::int64_t limit = max_int / static_cast<std::int64_t>(element_size);  // bytes and int count below 2^31
     if (const char* text = std::getenv("RANKPOOL_TEST_MESSAGE_LIMIT")) {
         std::int64_t lowered = 0;
         const auto [end, error] = std::from_chars(text, text + std::strlen(text), lowered);
         if (error == std::errc() && *end == '\0' && lowered >= 1) limit = std::min(limit, lowered);
     }
     return limit;
+}
+
+std::int64_t agreed_message_limit(MPI_Comm comm, std::size_t element_size) {
+    const std::int64_t mine = message_limit(element_size);
+    std::int64_t agreed = mine;
+    MPI_Allreduce(&mine, &agreed, 1, MPI_INT64_T, MPI_MIN, comm);
+    return agreed;
 }
 
 }  // namespace rankpool::mpi

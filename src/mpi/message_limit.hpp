@@ -2,6 +2,8 @@
 // How many elements one MPI message may carry. MPI 3.1 (Open MPI 4.1) counts are int, and
 // messages above 2 GiB are where transports have had bugs, so a message stays below both.
 // Larger transfers go in pieces (collectives.hpp): the BigMPI idea without its derived types.
+#include <mpi.h>
+
 #include <cstddef>
 #include <cstdint>
 
@@ -11,5 +13,9 @@ namespace rankpool::mpi {
 // RANKPOOL_TEST_MESSAGE_LIMIT (elements) lowers it, so tests reach the piecewise code
 // with small arrays; it is for tests only and never raises the limit.
 std::int64_t message_limit(std::size_t element_size);
+
+// Collective. The smallest message_limit over the ranks of comm: every rank must take the same
+// path, and mpirun need not pass the test setting to every node.
+std::int64_t agreed_message_limit(MPI_Comm comm, std::size_t element_size);
 
 }  // namespace rankpool::mpi

@@ -14,10 +14,6 @@ InputSpec parse_input_spec(std::string_view spec) {
     return input;
 }
 
-}  // namespace rankpool
-
-namespace rankpool {
-
 std::string_view io_mode_name(IoMode mode) { return mode == IoMode::root ? "root" : "parallel"; }
 
 std::optional<IoMode> parse_io_mode(std::string_view name) {

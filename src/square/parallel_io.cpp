@@ -3,15 +3,18 @@
 // squares it, and all ranks write their slices together: one collective H5Dwrite per dataset
 // through MPI-IO. No rank ever holds more than its own slice.
 //
-// HDF5's collective calls sit inside mpi::timed_local / mpi::agree, whose rule is "no
-// collectives": HDF5 checks its arguments before it communicates, and those are the same on
-// every rank, so a collective call fails on every rank alike and the agreement cannot hang.
+// Every collective HDF5 call is agreed on by itself (mpi::agree right after it): an I/O error
+// that only some ranks see -- a full disk under one MPI-IO aggregator -- then stops every rank
+// before the next collective call, instead of leaving the others waiting inside it.
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "h5/file.hpp"
 #include "h5/parallel.hpp"
 #include "mpi/agree.hpp"
+#include "mpi/environment.hpp"
 #include "mpi/messages.hpp"
 #include "mpi/phase_timer.hpp"
 #include "square/generate.hpp"
@@ -38,6 +41,26 @@ void gather_head(Job& job, const Out* out) {
     for (const Out& v : values) job.result.head.push_back(value_text(v));
 }
 
+// Collective. Creates dataset `name`, writes every rank's slice with one collective H5Dwrite,
+// adds the attributes and closes it, each step agreed on.
+template <class V, class Attributes>
+void write_collectively(Job& job, hid_t file, const std::string& name, std::span<const V> values, hid_t transfer,
+                        const std::string& phase, Attributes&& attributes) {
+    h5::Handle dataset;
+    mpi::agree(job.comm, [&] {
+        dataset = h5::create_1d(file, name, h5::native_type<V>(), job.result.n, output_layout(job.options));
+    });
+    // An empty array has no file space to write (HDF5 1.10 fails collective transfers of a
+    // zero-sized contiguous dataset); n is the same on every rank, so they all skip together.
+    if (job.result.n > 0)
+        mpi::agree(job.comm, [&] {
+            h5::write_slice<V>(dataset.id(), job.my_offset(), values, transfer, "dataset " + name);
+            job.result.no_collective_causes.push_back({phase, h5::no_collective_causes(transfer)});
+        });
+    mpi::agree(job.comm, [&] { attributes(dataset.id()); });
+    mpi::agree(job.comm, [&] { h5::check(dataset.reset(), "closing dataset " + name); });
+}
+
 template <class T>
 void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& input) {
     using Out = squared_t<T>;
@@ -45,9 +68,6 @@ void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& i
     const SquareOptions& o = job.options;
     const std::int64_t count = job.my_count(), offset = job.my_offset();
     const h5::Handle transfer = h5::collective_transfer();
-    const auto record_causes = [&](const std::string& phase) {
-        job.result.no_collective_causes.push_back({phase, h5::no_collective_causes(transfer.id())});
-    };
 
     Buffer<T> data;
     Buffer<Out> separate_out;  // only when the square is wider than the input
@@ -59,25 +79,21 @@ void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& i
     if constexpr (in_place) out = data.data();
     else out = separate_out.data();
 
-    // An empty array has no file space to read or write (HDF5 1.10 fails collective transfers of
-    // zero-sized contiguous datasets), and n is the same on every rank: they all skip together.
-    const bool empty = job.result.n == 0;
+    // As in write_collectively: an empty array has nothing to read, on every rank.
     const auto load_input = [&] {
-        if (empty) return;
-        if (input) h5::read_slice(*input, offset, data.span(), transfer.id(), job.result.source);
+        if (job.result.n == 0) return;
+        if (input) h5::read_slice(*input, offset, data.span(), transfer.id(), job.result.source);  // one collective call
         else generate(data.span(), o.seed, static_cast<std::uint64_t>(offset));
     };
     if (input) {
         job.times.add("read", job.open_seconds + mpi::timed_local(job.comm, load_input));
-        record_causes("read");
+        if (job.result.n > 0) job.result.no_collective_causes.push_back({"read", h5::no_collective_causes(transfer.id())});
     } else {
         job.times.add("generate", mpi::timed_local(job.comm, load_input));
-        job.times.add("write_input", mpi::timed_local(job.comm, [&] {
-            const h5::Handle numbers = h5::create_1d(file.id(), "/numbers", h5::native_type<T>(), job.result.n, output_layout(o));
-            if (!empty) h5::write_slice<T>(numbers.id(), offset, data.span(), transfer.id(), "dataset /numbers");
-            write_numbers_attributes(job, numbers.id());
+        job.times.add("write_input", mpi::timed_collective(job.comm, [&] {
+            write_collectively<T>(job, file.id(), "/numbers", data.span(), transfer.id(), "write_input",
+                                  [&](hid_t numbers) { write_numbers_attributes(job, numbers); });
         }));
-        record_causes("write_input");
     }
 
     for (int repetition = 0; repetition < o.repeat; ++repetition) {
@@ -89,16 +105,11 @@ void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& i
         if constexpr (square_may_overflow<T>) agree_on_overflow<T>(job, overflow, data.data());
     }
 
-    job.times.add("write_output", mpi::timed_local(job.comm, [&] {
-        {  // the dataset must be closed before the file, or the file's close defers the flush
-            const h5::Handle squared = h5::create_1d(file.id(), "/squared", h5::native_type<Out>(), job.result.n, output_layout(o));
-            if (!empty)
-                h5::write_slice<Out>(squared.id(), offset, std::span<const Out>(out, static_cast<std::size_t>(count)),
-                                     transfer.id(), "dataset /squared");
-            record_causes("write_output");
-            write_squared_attributes(job, squared.id());
-        }
-        h5::close(file, job.options.output);
+    job.times.add("write_output", mpi::timed_collective(job.comm, [&] {
+        // write_collectively closes the dataset before the file: otherwise the file's close defers the flush.
+        write_collectively<Out>(job, file.id(), "/squared", std::span<const Out>(out, static_cast<std::size_t>(count)),
+                                transfer.id(), "write_output", [&](hid_t squared) { write_squared_attributes(job, squared); });
+        mpi::agree(job.comm, [&] { h5::close(file, job.options.output); });
     }));
     job.times.add("total", MPI_Wtime() - job.start);
     gather_head<Out>(job, out);
@@ -110,6 +121,13 @@ void run_parallel_io(Job& job) {
     // Rank 0 chose the temporary name (and checked the paths); every rank creates the file.
     std::string temp = job.is_root() ? job.files.output->temp_path().string() : std::string();
     mpi::bcast_string(job.comm, root, temp);
+    mpi::agree(job.comm, [&] {  // rank 0 created the folder: node-local storage shows up here
+        const std::filesystem::path folder = std::filesystem::path(temp).parent_path();
+        std::error_code ec;
+        if (!std::filesystem::is_directory(folder.empty() ? "." : folder, ec))
+            throw Error(job.options.output.string() + ": its folder does not exist on this rank's node; --io parallel "
+                        "needs the output on a file system that every rank sees (or use --io root)");
+    });
     h5::Handle file;
     mpi::agree(job.comm, [&] { file = h5::create_parallel(temp, job.options.output.string(), job.comm); });
 
@@ -123,7 +141,16 @@ void run_parallel_io(Job& job) {
         });
         job.open_seconds += MPI_Wtime() - start;
     }
-    visit_dtype(job.result.dtype_in, [&](auto type) { run_typed<decltype(type)>(job, file, input); });
+    try {
+        visit_dtype(job.result.dtype_in, [&](auto type) { run_typed<decltype(type)>(job, file, input); });
+    } catch (const AgreedError&) {
+        throw;  // every rank throws it: the collective closes during unwinding match
+    } catch (const std::exception& e) {
+        // Thrown on this rank alone: unwinding would run the collective H5Fclose here only and
+        // wait forever for the others. End the job now, while `file` is still open.
+        std::fprintf(stderr, "rankpool: error on rank %d: %s\n", job.rank, e.what());
+        mpi::abort_job(1);
+    }
 }
 
 }  // namespace rankpool

@@ -77,12 +77,14 @@ void check_memory(const Job& job) {
     const std::uint64_t per_element = job.result.dtype_in == job.result.dtype_out ? in : in + out;
     const bool holds_all = job.options.io == IoMode::root && job.is_root();
     const auto elements = static_cast<std::uint64_t>(holds_all ? job.result.n : job.my_count());
+    std::uint64_t bytes = 0;  // saturates: n near 2^63 must still be refused, not wrap to a small number
+    if (__builtin_mul_overflow(elements, per_element, &bytes)) bytes = UINT64_MAX;
     const std::string what = "squaring " + std::to_string(job.result.n) + " " + std::string(dtype_name(job.result.dtype_in)) +
                              " values with --io " + std::string(io_mode_name(job.options.io));
     // (--n cannot shrink a read input.)
     const std::string advice = job.options.io == IoMode::root ? "--io parallel (no rank then holds the whole array)"
                                                               : "spread the ranks over more nodes";
-    mpi::check_memory_fits(job.comm, elements * per_element, what,
+    mpi::check_memory_fits(job.comm, bytes, what,
                            (job.options.input ? "use " : "use a smaller --n, or ") + advice);
 }
 
