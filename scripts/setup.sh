@@ -15,6 +15,8 @@ packages=(
   catch2                                # unit and MPI tests
   python3 python3-numpy python3-h5py    # independent reader in the tests
   python3-fuse                          # a FUSE file system without byte-range locks (tests)
+  python3-matplotlib                    # scaling plots (scripts/scaling.sh, scripts/plot-scaling)
+  slurm-wlm munge                       # a single-node Slurm for the batch-script tests (scripts/slurm-local.sh)
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-pandas python3-mpi4py)  # scripts/bench.sh: the tutorial's Python, mpi4py + h5py

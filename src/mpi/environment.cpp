@@ -28,6 +28,13 @@ int size(MPI_Comm comm) {
     return s;
 }
 
+std::string processor_name() {
+    char name[MPI_MAX_PROCESSOR_NAME];
+    int length = 0;
+    MPI_Get_processor_name(name, &length);
+    return std::string(name, static_cast<std::size_t>(length));
+}
+
 std::string library_version() {
     char text[MPI_MAX_LIBRARY_VERSION_STRING];
     int len = 0;

@@ -32,12 +32,9 @@ void check_memory_fits(MPI_Comm comm, std::uint64_t bytes, const std::string& wh
         if (!node_leader) return;
         const auto available = available_memory();
         if (!available || node_bytes <= static_cast<double>(available->bytes)) return;
-        char host[MPI_MAX_PROCESSOR_NAME];
-        int length = 0;
-        MPI_Get_processor_name(host, &length);
         const int ranks = size(node.comm);
         const std::uint64_t needed = node_bytes >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(node_bytes);
-        throw Error(what + " needs " + format_bytes(needed) + " of memory on " + std::string(host, length) + " (" +
+        throw Error(what + " needs " + format_bytes(needed) + " of memory on " + processor_name() + " (" +
                     std::to_string(ranks) + " rank" + (ranks == 1 ? "" : "s") + " there" +
                     (holds_rank_0 ? "; rank 0 alone " + format_bytes(bytes) : std::string()) + "), but only " +
                     format_bytes(available->bytes) + " are available (" + available->source + "); " + advice);

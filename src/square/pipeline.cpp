@@ -14,6 +14,7 @@
 #include "util/error.hpp"
 #include "util/lock_probe.hpp"
 #include "util/memory.hpp"
+#include "util/text.hpp"
 
 namespace rankpool {
 
@@ -125,6 +126,8 @@ SquareResult run_square(MPI_Comm comm, const SquareOptions& options) {
     Job job{comm, mpi::rank(comm), options, {}, {}, {}, {}, MPI_Wtime()};
     SquareResult& result = job.result;
     result.ranks = mpi::size(comm);
+    result.host = mpi::processor_name();
+    result.started = utc_now_iso8601();
     result.n = options.n;
     result.dtype_in = options.dtype;
     if (options.input) result.source = options.input->file.string() + ":" + options.input->dataset;

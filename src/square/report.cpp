@@ -88,6 +88,8 @@ nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptio
     nlohmann::ordered_json report = {
         {"command", "square"},
         {"rankpool_version", RANKPOOL_VERSION},
+        {"host", result.host},
+        {"started", result.started},
         {"io", std::string(io_mode_name(options.io))},
         {"ranks", result.ranks},
         {"n", result.n},

@@ -12,6 +12,8 @@ namespace rankpool {
 
 struct SquareResult {
     int ranks = 0;
+    std::string host;     // rank 0's node (MPI_Get_processor_name)
+    std::string started;  // UTC, ISO 8601: when the run began
     std::int64_t n = 0;
     Dtype dtype_in = Dtype::int64;
     Dtype dtype_out = Dtype::int64;

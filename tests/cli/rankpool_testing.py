@@ -3,12 +3,14 @@
 Environment: RANKPOOL (the binary; default build/rankpool under the repository root) and
 MPIEXEC (default `mpirun`; may carry options). Needs only the standard library, numpy and h5py.
 """
+import datetime
 import hashlib
 import json
 import os
 import resource
 import shlex
 import signal
+import socket
 import subprocess
 import tempfile
 import unittest
@@ -250,8 +252,12 @@ class TempDirTestCase(unittest.TestCase):
         expected = dict(command="square", io=io, ranks=ranks, n=n, counts=counts(n, ranks), dtype_in=dtype_in,
                         dtype_out=SQUARED[dtype_in], repeat=repeat, output=output, **seed_or_source)
         self.assertEqual({key: report.get(key) for key in expected}, expected)
-        self.assertEqual(set(report), set(expected) | {"rankpool_version", "phases", "peak_rss_bytes"} | set(extra))
+        self.assertEqual(set(report), set(expected) | {"rankpool_version", "host", "started", "phases", "peak_rss_bytes"}
+                         | set(extra))
         self.assertIsInstance(report["rankpool_version"], str)
+        self.assertEqual(report["host"], socket.gethostname())
+        started = datetime.datetime.strptime(report["started"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+        self.assertLess(abs((datetime.datetime.now(datetime.timezone.utc) - started).total_seconds()), 600)
         rss = report["peak_rss_bytes"]
         self.assertEqual(list(rss), ["max", "min", "per_rank"])
         self.assertEqual(len(rss["per_rank"]), ranks)
