@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# scripts/scaling.sh --mode strong|weak --ranks LIST [--n N | --n-per-rank N] [--io LIST] [--repeat K]
+#                    [--out DIR] [--launcher mpirun|srun] [--rankpool PATH] [--dtype D] [-- EXTRA ARGS]
+# scripts/scaling.sh --collect --out DIR
+#
+# A strong- or weak-scaling study of `rankpool square`: for every io mode x rank count x repetition
+# it runs `rankpool square --io IO --n N --dtype D --output DIR/scratch/... --report ...`
+# (the scratch .h5 is deleted after each run) and keeps its JSON report as DIR/raw/<io>/p<ranks>/rep<k>.json,
+# with rep<k>.meta.json (git revision, launcher, oversubscribed, command, wall time) and rep<k>.log.
+# Then it writes DIR/results.csv (one row per run x phase), DIR/summary.csv and summary.md (medians,
+# speedup, efficiency) and the plots (scripts/plot-scaling makes them again from any results.csv).
+#
+#   --mode strong     the same total --n (default 10000000) at every rank count
+#   --mode weak       --n-per-rank (default 10000000) values per rank: n = ranks x that
+#   --ranks LIST      rank counts, e.g. 1,2,4,8
+#   --io LIST         root, parallel or root,parallel (default root)
+#   --repeat K        runs per point (default 3); the tables take medians over them
+#   --out DIR         study folder (default runs/scaling-<mode>-<UTC time> in the repository)
+#   --launcher L      srun (--mpi=pmix) inside a Slurm allocation (the default there), else mpirun
+#                     (the default; $MPIEXEC if set, else mpirun on PATH)
+#   --rankpool PATH   the binary (default build/rankpool in the repository)
+#   --dtype D         the values' dtype (default int64)
+#   -- ARGS           more `rankpool square` options for every run (--seed, --chunk, --compress, ...)
+#   --collect         only (re)build the tables and plots from DIR's raw reports
+#
+# Interrupted and rerun with the same arguments and --out, it resumes: a point whose report exists
+# is skipped. Rerun into the same DIR with other --ranks, --io or a larger --repeat, it adds points
+# (several jobs may do so at once: one Slurm job per rank count); another mode, size, dtype or extra
+# arguments is refused. Points with more ranks than cores run oversubscribed (mpirun --oversubscribe;
+# never under srun) and are marked as such, never shown as scaling. RANKPOOL_CORES=N counts N cores
+# per node instead of the physical cores this process may use.
+# Exit codes: 0 done, 1 a run (or the tables) failed (points done so far are kept), 2 bad command
+# line or DIR holds another study, 130/143 interrupted.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+python=${PYTHON:-/usr/bin/python3}  # Debian's, with matplotlib (the python3 first on PATH may lack it)
+
+collect=0
+for arg in "$@"; do
+  [[ $arg == -- ]] && break  # what follows goes to rankpool
+  case $arg in
+    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
+    --collect) collect=1 ;;
+  esac
+done
+
+if ((collect == 0)); then
+  if ((EUID == 0)); then
+    # Containers and CI run as root; Open MPI refuses that unless told otherwise.
+    echo "scaling.sh: running as root, so allowing Open MPI to run as root (OMPI_ALLOW_RUN_AS_ROOT=1)" >&2
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  fi
+  if [[ -z "${OMPI_MCA_pml:-}" && -z "${SLURM_JOB_ID:-}" ]]; then
+    # One machine: ranks talk through shared memory (ob1 + vader). Left to itself, Open MPI first
+    # probes UCX for a fast network, ~0.3 s of start-up per run here that would swamp small points.
+    # Inside Slurm the nodes may have that network, so the choice is left to Open MPI there.
+    echo "scaling.sh: OMPI_MCA_pml=ob1 (shared memory; set OMPI_MCA_pml to choose otherwise)" >&2
+    export OMPI_MCA_pml=ob1
+  fi
+fi
+exec "$python" "$repo/scripts/scaling/sweep.py" "$@"
