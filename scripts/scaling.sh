@@ -45,8 +45,9 @@ for arg in "$@"; do
 done
 
 if ((collect == 0)); then
-  if ((EUID == 0)); then
-    # Containers and CI run as root; Open MPI refuses that unless told otherwise.
+  if ((EUID == 0)) && [[ -z "${SLURM_JOB_ID:-}" ]]; then
+    # Containers and CI run as root; Open MPI refuses that unless told otherwise. Never inside a
+    # Slurm job: a cluster's jobs have no business running as root.
     echo "scaling.sh: running as root, so allowing Open MPI to run as root (OMPI_ALLOW_RUN_AS_ROOT=1)" >&2
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
   fi

@@ -133,7 +133,7 @@ write_conf() {
 # Written by scripts/slurm-local.sh: a single-node Slurm for tests. Use it with
 #   export SLURM_CONF=$conf
 ClusterName=rankpool-local
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
 SlurmUser=root

@@ -12,6 +12,7 @@ summary.csv, summary.md and the plots. See scripts/scaling.sh --help.
 """
 import argparse
 import datetime
+import glob
 import json
 import os
 import shlex
@@ -294,6 +295,9 @@ class Runner:
         finally:
             self.stop_child()
             remove_scratch(scratch)
+            # rankpool's report is complete once renamed into place; a killed run leaves its temp name.
+            for leftover in glob.glob(glob.escape(report) + ".rankpool-*.tmp"):
+                os.remove(leftover)
         wall = time.monotonic() - t0
         if code != 0 or not os.path.exists(report):
             with open(log, errors="replace") as f:

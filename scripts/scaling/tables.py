@@ -219,7 +219,8 @@ def summarise(rows):
                 base = runs.get((io, p0, phase))
                 t0 = statistics.median(r["max_s"] for r in base) if base else None
                 speedup = efficiency = None
-                if t0 is not None and tp > 0:
+                oversubscribed = any(r["oversubscribed"] for r in these)
+                if t0 is not None and tp > 0 and not oversubscribed:  # oversubscribed: not a scaling point
                     if mode == "strong":
                         speedup, efficiency = t0 / tp, (p0 * t0) / (p * tp)
                     else:
@@ -228,7 +229,7 @@ def summarise(rows):
                             "n_per_rank": these[0]["n_per_rank"], "phase": phase, "repeats": len(these),
                             "median_max_s": tp, "min_max_s": min(times), "max_max_s": max(times),
                             "baseline_ranks": p0, "speedup": speedup, "efficiency": efficiency,
-                            "oversubscribed": any(r["oversubscribed"] for r in these)})
+                            "oversubscribed": oversubscribed})
     return out
 
 

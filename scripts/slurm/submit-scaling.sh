@@ -7,7 +7,9 @@
 #   scripts/scaling.sh --ranks P --launcher srun --out DIR [scaling.sh ARGS...]
 # and adding its points to DIR, then one job that waits for all of them (afterok) and runs
 #   scripts/scaling.sh --collect --out DIR
-# to build the tables and plots. (Not a job array: the jobs need different sizes.)
+# to build the tables and plots. (Not a job array: the jobs need different sizes.) The point jobs
+# run one after another (--dependency=afterany on the previous one) and --exclusive: points that
+# shared nodes, memory or disks with each other, or with other jobs, would not be measurements.
 # Prints the job ids and DIR, and returns once everything is submitted.
 #
 #   --ranks LIST     rank counts, e.g. 1,2,4,8 (required)
@@ -101,6 +103,9 @@ for p in "${counts[@]}"; do
   options=(--job-name "rankpool-scaling-p$p" --ntasks "$p" --output "$out/slurm/ranks-$p-%j.out")
   [[ -n $nodes ]] && options+=(--nodes "$((p < nodes ? p : nodes))")
   [[ -n $time ]] && options+=(--time "$time")
+  # One point at a time, on nodes of its own: points sharing memory, disks or nodes would time each other.
+  options+=(--exclusive)
+  ((${#points[@]})) && options+=(--dependency "afterany:${points[-1]}")
   submit "${options[@]}" -- "$scaling" --ranks "$p" --launcher srun --out "$out" "${pass[@]}"
   points+=("$job_id")
   echo "$me: ranks $p: job $job_id"
