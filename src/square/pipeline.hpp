@@ -1,7 +1,10 @@
 #pragma once
 // `rankpool square`, phase by phase:
-//   generate or read (rank 0) -> write_input (rank 0, when generated) -> scatter ->
-//   square (every rank) -> gather -> write_output (rank 0, temp file + rename).
+//   --io root:     generate or read (rank 0) -> write_input (rank 0, when generated) -> scatter ->
+//                  square (every rank) -> gather -> write_output (rank 0)
+//   --io parallel: generate or read (every rank, its slice) -> write_input -> square ->
+//                  write_output (every rank, collective MPI-IO)
+// The output is written under a temporary name and renamed after success (with the report).
 #include <mpi.h>
 
 #include "square/options.hpp"
