@@ -13,6 +13,7 @@
 #include "h5/error.hpp"
 #include "mpi/environment.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "version.hpp"
 
 namespace {
@@ -35,6 +36,11 @@ int main(int argc, char** argv) {
     rankpool::mpi::Environment mpi_environment(argc, argv);
     rankpool::h5::silence_errors();
     const bool prints = rankpool::mpi::rank() == 0;
+    rankpool::install_interrupt_handlers(prints);
+    // Destroyed when main returns, before MPI_Finalize: the work is over then, whatever its outcome.
+    struct DefaultInterruptsAfterWork {
+        ~DefaultInterruptsAfterWork() { rankpool::restore_default_interrupts(); }
+    } after_work;
 
     CLI::App app("rankpool: MPI scientific computing the tutorial's way, done well", "rankpool");
     app.set_version_flag("--version", version_text);

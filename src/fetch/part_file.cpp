@@ -33,6 +33,7 @@ PartFile::PartFile(const std::filesystem::path& folder, const std::string& final
         name += ".part-";
         name += random_suffix();
         temp_ = folder / name;
+        on_interrupt_.emplace(temp_);  // before it exists: no moment where it exists unregistered
         fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd_ < 0 && (errno != EEXIST || tries > 100)) fail(temp_, "cannot create the temporary file");
     }
@@ -67,6 +68,7 @@ void PartFile::commit() {
     fd_ = -1;
     if (::rename(temp_.c_str(), final_.c_str()) != 0) fail(final_, "cannot move the download into place");
     committed_ = true;
+    on_interrupt_.reset();
 }
 
 }  // namespace rankpool::fetch

@@ -4,7 +4,10 @@
 // its final name only by commit(). Destroyed without commit(), the temporary file is removed.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+
+#include "util/interrupt.hpp"
 
 namespace rankpool::fetch {
 
@@ -26,6 +29,7 @@ private:
     int fd_ = -1;
     std::int64_t size_ = 0;
     bool committed_ = false;
+    std::optional<RemoveOnInterrupt> on_interrupt_;  // the temporary file, until committed
 };
 
 }  // namespace rankpool::fetch

@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "square/report.hpp"
 #include "square/result.hpp"
 #include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/partition.hpp"
 #include "util/pending_file.hpp"
 
@@ -51,6 +53,7 @@ struct Job {
     SquareResult result;
     double start;
     double open_seconds = 0;  // rank 0: opening the input, part of the read phase
+    std::deque<RemoveOnInterrupt> rank0_files;  // other ranks: rank 0's temporary files and folders
     bool is_root() const { return rank == root; }
     std::int64_t my_count() const { return partition.counts[rank]; }
     std::int64_t my_offset() const { return partition.displs[rank]; }

@@ -8,6 +8,7 @@
 #include "mpi/agree.hpp"
 #include "mpi/environment.hpp"
 #include "mpi/memory_check.hpp"
+#include "mpi/messages.hpp"
 #include "mpi/phase_timer.hpp"
 #include "square/job.hpp"
 #include "square/report.hpp"
@@ -52,6 +53,27 @@ void open_files(Job& job) {
         f.input_file.reset();
     }
     job.open_seconds = MPI_Wtime() - start;
+}
+
+// Collective. Every rank registers rank 0's temporary files and new folders for removal on
+// SIGINT/SIGTERM: mpirun SIGKILLs the whole job as soon as one rank exits, and rank 0 may be
+// the slowest to react (busy in the kernel, faulting in memory), so whichever rank handles the
+// signal first removes them. (Unlinking an already removed or renamed file does nothing.)
+void share_temporary_files(Job& job) {
+    std::string list;  // "f PATH" and "d PATH" lines
+    if (job.is_root()) {
+        for (const auto* pending : {&job.files.output, &job.files.report}) {
+            if (!*pending) continue;
+            list += "f " + (*pending)->temp_path().string() + "\n";
+            for (const auto& folder : (*pending)->created_folders()) list += "d " + folder.string() + "\n";
+        }
+    }
+    mpi::bcast_string(job.comm, root, list);
+    if (job.is_root()) return;
+    std::size_t start = 0;
+    for (std::size_t end; (end = list.find('\n', start)) != std::string::npos; start = end + 1)
+        job.rank0_files.emplace_back(list.substr(start + 2, end - start - 2),
+                                     list[start] == 'd' ? RemoveOnInterrupt::Kind::folder : RemoveOnInterrupt::Kind::file);
 }
 
 // Collective. Every rank learns (n, dtype) of the input from rank 0.
@@ -123,7 +145,7 @@ void gather_peak_rss(Job& job) {
 
 SquareResult run_square(MPI_Comm comm, const SquareOptions& options) {
     MPI_Barrier(comm);
-    Job job{comm, mpi::rank(comm), options, {}, {}, {}, {}, MPI_Wtime()};
+    Job job{comm, mpi::rank(comm), options, {}, {}, {}, {}, MPI_Wtime(), 0, {}};
     SquareResult& result = job.result;
     result.ranks = mpi::size(comm);
     result.host = mpi::processor_name();
@@ -135,6 +157,7 @@ SquareResult run_square(MPI_Comm comm, const SquareOptions& options) {
     mpi::agree(comm, [&] {
         if (job.is_root()) open_files(job);
     });
+    share_temporary_files(job);
     if (options.input) share_input_shape(job);
     result.dtype_out = squared_dtype(result.dtype_in);
     job.partition = array_split(result.n, result.ranks);

@@ -37,6 +37,8 @@ PendingFile::PendingFile(fs::path final_path) : final_(std::move(final_path)) {
                   static_cast<unsigned>(std::random_device{}()));
     temp_ = final_;
     temp_ += suffix;
+    on_interrupt_.emplace_back(temp_);
+    for (const fs::path& folder : created_folders_) on_interrupt_.emplace_back(folder, RemoveOnInterrupt::Kind::folder);
 }
 
 PendingFile::~PendingFile() {
@@ -57,6 +59,7 @@ void PendingFile::commit() {
     fs::rename(temp_, final_, ec);
     if (ec) throw Error(final_.string() + ": cannot move the finished file into place: " + ec.message());
     committed_ = true;
+    on_interrupt_.clear();
 }
 
 bool same_file(const fs::path& a, const fs::path& b) {

@@ -3,8 +3,11 @@
 // The content is written to a temporary name in the same folder (so the rename is atomic on
 // every POSIX file system) and commit() renames it. Without commit(), the destructor removes
 // the temporary file and the folders the constructor created: a failed run leaves nothing.
+#include <deque>
 #include <filesystem>
 #include <vector>
+
+#include "util/interrupt.hpp"
 
 namespace rankpool {
 
@@ -18,6 +21,7 @@ public:
 
     const std::filesystem::path& temp_path() const { return temp_; }
     const std::filesystem::path& final_path() const { return final_; }
+    const std::vector<std::filesystem::path>& created_folders() const { return created_folders_; }  // deepest first
     // Creates the temporary file empty (exclusively, never through a symlink), so an unwritable
     // location fails now, not at the end.
     void create_empty() const;
@@ -28,6 +32,7 @@ private:
     std::filesystem::path temp_;
     std::vector<std::filesystem::path> created_folders_;  // deepest first
     bool committed_ = false;
+    std::deque<RemoveOnInterrupt> on_interrupt_;  // the temporary file and the created folders
 };
 
 // True when a and b name the same file: the same existing file (hard links and symlinks

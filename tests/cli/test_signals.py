@@ -1,0 +1,111 @@
+"""SIGTERM and SIGINT (a Slurm time limit, Ctrl-C, mpirun passing either on): the run stops within a
+few seconds on every rank, exits non-zero with one "interrupted" line, removes its temporary files and
+the folders it created, and leaves earlier good files intact."""
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
+from fetch_testing import FetchTestCase  # noqa: E402
+from fault_server import content  # noqa: E402
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase  # noqa: E402
+
+
+def md5(path):
+    return hashlib.md5(Path(path).read_bytes()).hexdigest()
+
+
+def files_under(folder):
+    return sorted(str(p.relative_to(folder)) for p in Path(folder).rglob("*"))
+
+
+class Interruptible:
+    """Starts `mpirun ... rankpool ARGS` in its own session (so a test can signal its process group as a
+    terminal's Ctrl-C would), then delivers a signal once the run is well under way."""
+
+    def __init__(self, args, cwd, ranks=2):
+        self.proc = subprocess.Popen([*MPIEXEC.split(), "-q", "--oversubscribe", "-np", str(ranks), BINARY, *args],
+                                     cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     start_new_session=True)
+
+    def interrupt(self, how, after):
+        time.sleep(after)
+        self.assert_running()
+        pid = self.proc.pid
+        if how == "mpirun":
+            os.kill(pid, signal.SIGTERM)
+        elif how == "ctrl-c":
+            os.killpg(pid, signal.SIGINT)  # the whole foreground group: mpirun and every rank
+        elif how == "ranks":  # srun / Slurm signal the tasks themselves
+            ranks = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+            assert ranks, "no rank processes found under mpirun"
+            for rank in ranks:
+                os.kill(int(rank), signal.SIGTERM)
+        start = time.monotonic()
+        out, err = self.proc.communicate(timeout=30)
+        return self.proc.returncode, out, err, time.monotonic() - start
+
+    def assert_running(self):
+        if self.proc.poll() is not None:
+            out, err = self.proc.communicate()
+            raise AssertionError(f"the run ended before the signal (exit {self.proc.returncode}):\n{out}{err}")
+
+
+class SquareSignalTest(TempDirTestCase):
+    def test_interrupted_square_leaves_the_earlier_output(self):
+        # A long run in its steady state (scatter, square and gather repeated), writing over an
+        # older output in a folder of its own and a report in a folder it creates.
+        for how in ("mpirun", "ctrl-c", "ranks"):
+            with self.subTest(how=how):
+                old = self.dir / "results" / "out.h5"
+                old.parent.mkdir(exist_ok=True)
+                old.write_bytes(b"an earlier, good output\n")
+                before = md5(old)
+                run = Interruptible(["square", "--n", "2000000", "--repeat", "1000000", "--output", "results/out.h5",
+                                     "--report", "new/deeper/report.json"], self.dir)
+                code, out, err, seconds = run.interrupt(how, after=3)
+                self.assertNotEqual(code, 0, out + err)
+                self.assertLess(seconds, 10, "the job did not stop promptly")
+                self.assertRegex(err, r"rankpool: interrupted \(SIG(TERM|INT)\); stopped, temporary files removed")
+                self.assertNotIn("HDF5-DIAG", err)
+                self.assertEqual(files_under(self.dir / "results"), ["out.h5"])  # no temporary file
+                self.assertEqual(md5(old), before)
+                self.assertFalse((self.dir / "new").exists(), "a folder the run created was left")
+
+
+class FetchSignalTest(FetchTestCase):
+    def test_interrupted_fetch_keeps_finished_files(self):
+        # size= in the list: a rerun can tell a complete file from a missing one.
+        fast = [self.url(f"/fast/f{i}.bin", size=20000) + " size=20000" for i in range(4)]
+        slow = [self.url(f"/slow/s{i}.bin", size=20000, delay=60) + " size=20000" for i in range(2)]
+        self.write_list(fast + slow)
+        run = Interruptible(["fetch", "urls.txt", "--out", "out", "--schedule", "dynamic", "--report", "r.json"],
+                            self.dir, ranks=3)
+        code, out, err, seconds = run.interrupt("mpirun", after=4)
+        self.assertNotEqual(code, 0, out + err)
+        self.assertLess(seconds, 10)
+        self.assertIn("rankpool: interrupted (SIGTERM)", err)
+        names = files_under(self.dir / "out")
+        self.assertEqual(names, [f"f{i}.bin" for i in range(4)], "finished files kept, nothing partial")
+        for i in range(4):
+            self.assertEqual((self.dir / "out" / f"f{i}.bin").read_bytes(), content(f"/fast/f{i}.bin", 20000))
+        self.assertFalse((self.dir / "r.json").exists())
+        # A rerun downloads only what is missing.
+        requests_before = len(self.server.requests())
+        self.server.heal()
+        self.write_list(fast + [self.url(f"/slow/s{i}.bin", size=20000) + " size=20000" for i in range(2)])
+        rerun = subprocess.run([*MPIEXEC.split(), "-q", "--oversubscribe", "-np", "3", BINARY, "fetch", "urls.txt",
+                                "--out", "out"], cwd=self.dir, capture_output=True, text=True, timeout=60)
+        self.assertEqual(rerun.returncode, 0, rerun.stdout + rerun.stderr)
+        fetched = [r.path for r in self.server.requests()[requests_before:]]
+        self.assertEqual(sorted(fetched), ["/slow/s0.bin", "/slow/s1.bin"])
+        self.assertEqual(files_under(self.dir / "out"), [f"f{i}.bin" for i in range(4)] + ["s0.bin", "s1.bin"])
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
