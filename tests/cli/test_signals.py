@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
 from fetch_testing import FetchTestCase  # noqa: E402
 from fault_server import content  # noqa: E402
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase  # noqa: E402
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate  # noqa: E402
 
 
 def md5(path):
@@ -41,13 +41,19 @@ class Interruptible:
         elif how == "ctrl-c":
             os.killpg(pid, signal.SIGINT)  # the whole foreground group: mpirun and every rank
         elif how == "ranks":  # srun / Slurm signal the tasks themselves
-            ranks = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-            assert ranks, "no rank processes found under mpirun"
-            for rank in ranks:
-                os.kill(int(rank), signal.SIGTERM)
+            for rank in self.ranks():
+                os.kill(rank, signal.SIGTERM)
+        elif how.startswith("kill rank "):  # a node dies: one rank gone without a word
+            os.kill(self.ranks()[int(how.split()[-1])], signal.SIGKILL)
         start = time.monotonic()
         out, err = self.proc.communicate(timeout=30)
         return self.proc.returncode, out, err, time.monotonic() - start
+
+    def ranks(self):
+        """The rank processes under mpirun, by rank (Open MPI starts them in rank order)."""
+        pids = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()
+        assert pids, "no rank processes found under mpirun"
+        return sorted(int(pid) for pid in pids)
 
     def assert_running(self):
         if self.proc.poll() is not None:
@@ -75,6 +81,29 @@ class SquareSignalTest(TempDirTestCase):
                 self.assertEqual(files_under(self.dir / "results"), ["out.h5"])  # no temporary file
                 self.assertEqual(md5(old), before)
                 self.assertFalse((self.dir / "new").exists(), "a folder the run created was left")
+
+
+class KilledRankTest(TempDirTestCase):
+    def test_a_killed_rank_ends_the_job_and_a_rerun_succeeds(self):
+        for victim in (1, 0):
+            with self.subTest(victim=victim):
+                old = self.dir / "out.h5"
+                old.write_bytes(b"an earlier, good output\n")
+                before = md5(old)
+                run = Interruptible(["square", "--n", "2000000", "--repeat", "1000000", "--output", "out.h5"], self.dir)
+                code, out, err, seconds = run.interrupt(f"kill rank {victim}", after=3)
+                self.assertNotEqual(code, 0, out + err)
+                self.assertLess(seconds, 10, "the job did not end promptly")
+                self.assertNotIn("HDF5-DIAG", err)
+                self.assertEqual(md5(old), before)
+                # mpirun SIGTERMs the survivors, which remove rank 0's temporary file even when
+                # rank 0 is the one that died.
+                self.assertEqual(files_under(self.dir), ["out.h5"])
+                rerun = subprocess.run([*MPIEXEC.split(), "-q", "--oversubscribe", "-np", "2", BINARY, "square",
+                                        "--n", "1000", "--output", "out.h5"], cwd=self.dir, capture_output=True,
+                                       text=True, timeout=60)
+                self.assertEqual(rerun.returncode, 0, rerun.stdout + rerun.stderr)
+                self.assertSquared(old, generate(1000))
 
 
 class FetchSignalTest(FetchTestCase):
