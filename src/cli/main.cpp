@@ -5,10 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <hdf5.h>
 
-#include <iostream>
-#include <sstream>
 
 #include "cli/fetch_command.hpp"
+#include "cli/parse_and_run.hpp"
 #include "cli/square_command.hpp"
 #include "h5/error.hpp"
 #include "mpi/environment.hpp"
@@ -50,26 +49,8 @@ int main(int argc, char** argv) {
     rankpool::fetch::FetchOptions fetch_options;
     rankpool::cli::add_fetch_command(app, fetch_options);
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        std::ostringstream out, err;
-        const int code = app.exit(e, out, err);
-        if (prints) {
-            std::cout << out.str() << std::flush;
-            if (!err.str().empty()) std::cerr << "rankpool: " << err.str() << std::flush;
-        }
-        return code == 0 ? 0 : 2;
-    }
-
-    try {
+    return rankpool::cli::parse_and_run(app, argc, argv, "rankpool", [&] {
         if (square.parsed()) return rankpool::cli::run_square_command(square_options);
         return rankpool::cli::run_fetch_command(fetch_options);  // require_subcommand(1): one of the two
-    } catch (const rankpool::AgreedError& e) {
-        if (prints) std::cerr << "rankpool: error: " << e.what() << std::endl;
-        return e.exit_code();
-    } catch (const std::exception& e) {
-        std::cerr << "rankpool: error on rank " << rankpool::mpi::rank() << ": " << e.what() << std::endl;
-        rankpool::mpi::abort_job(1);
-    }
+    });
 }

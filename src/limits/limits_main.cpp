@@ -1,16 +1,16 @@
 // rankpool-limits: the best each phase of `rankpool square`'s default job could cost on this
 // machine, measured once per run (scripts run it many times and take medians). Same ranks,
 // same bytes, same buffers, same timers as rankpool; only the work in each phase is the
-// cheapest that moves those bytes. Errors follow rankpool's rules (cli/main.cpp): rank 0 prints
+// cheapest that moves those bytes. Errors follow rankpool's rules (cli/parse_and_run.hpp): rank 0 prints
 // one message, every rank exits with the same code (2: bad command line, 1: failed run).
 #include <CLI/CLI.hpp>
 
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 
 #include "cli/number_option.hpp"
+#include "cli/parse_and_run.hpp"
 #include "limits/measure.hpp"
 #include "limits/report.hpp"
 #include "mpi/agree.hpp"
@@ -84,32 +84,11 @@ int run(const LimitsOptions& options) {
 
 int main(int argc, char** argv) {
     rankpool::mpi::Environment mpi_environment(argc, argv);
-    const bool prints = rankpool::mpi::rank() == 0;
 
     CLI::App app("rankpool-limits: the best each phase of `rankpool square` could cost here, for the same bytes",
                  "rankpool-limits");
     LimitsOptions options;
     add_options(app, options);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        std::ostringstream out, err;
-        const int code = app.exit(e, out, err);
-        if (prints) {
-            std::cout << out.str() << std::flush;
-            if (!err.str().empty()) std::cerr << "rankpool-limits: " << err.str() << std::flush;
-        }
-        return code == 0 ? 0 : 2;
-    }
-    if (options.hello) return 0;
-
-    try {
-        return run(options);
-    } catch (const rankpool::AgreedError& e) {
-        if (prints) std::cerr << "rankpool-limits: error: " << e.what() << std::endl;
-        return e.exit_code();
-    } catch (const std::exception& e) {
-        std::cerr << "rankpool-limits: error on rank " << rankpool::mpi::rank() << ": " << e.what() << std::endl;
-        rankpool::mpi::abort_job(1);
-    }
+    return rankpool::cli::parse_and_run(app, argc, argv, "rankpool-limits",
+                                        [&] { return options.hello ? 0 : run(options); });
 }

@@ -12,7 +12,7 @@ namespace rankpool::limits {
 std::string format_line(const LimitsResult& result);
 
 // {"command": "limits", "ranks", "n", "dtype_in", "dtype_out", "bytes_in", "bytes_out", "counts",
-//  "phases": {name: {"min", "mean", "max"}}, "peak_rss_bytes": {"min", "max", "per_rank"}}
+//  "phases": {name: {"min", "mean", "max"}}, "peak_rss_bytes": {"max", "min", "per_rank"}}
 nlohmann::ordered_json report_json(const LimitsResult& result);
 
 }  // namespace rankpool::limits

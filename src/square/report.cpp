@@ -63,15 +63,28 @@ std::string format_head(const std::vector<std::string>& values, const std::strin
     return text + "Name: squared, dtype: " + dtype + "\n";
 }
 
-std::string format_timings(const SquareResult& result) {
-    std::string text = "timings (s, max over " + std::to_string(result.ranks) + " rank" +
-                       (result.ranks == 1 ? "" : "s") + "):";
-    for (std::size_t i = 0; i < result.phases.size(); ++i) {
+std::string format_phase_line(const std::string& label, int ranks, const Phases& phases) {
+    std::string text = label + " (s, max over " + std::to_string(ranks) + " rank" + (ranks == 1 ? "" : "s") + "):";
+    for (std::size_t i = 0; i < phases.size(); ++i) {
         char value[32];
-        std::snprintf(value, sizeof value, "%.4f", result.phases[i].second.max);
-        text += std::string(i ? " |" : "") + " " + result.phases[i].first + " " + value;
+        std::snprintf(value, sizeof value, "%.4f", phases[i].second.max);
+        text += std::string(i ? " |" : "") + " " + phases[i].first + " " + value;
     }
     return text;
+}
+
+std::string format_timings(const SquareResult& result) { return format_phase_line("timings", result.ranks, result.phases); }
+
+nlohmann::ordered_json phases_json(const Phases& phases) {
+    nlohmann::ordered_json json = nlohmann::ordered_json::object();
+    for (const auto& [name, stats] : phases) json[name] = {{"min", stats.min}, {"mean", stats.mean}, {"max", stats.max}};
+    return json;
+}
+
+nlohmann::ordered_json peak_rss_json(const std::vector<std::uint64_t>& per_rank) {
+    if (per_rank.empty()) return {{"max", 0}, {"min", 0}, {"per_rank", per_rank}};
+    const auto [lo, hi] = std::minmax_element(per_rank.begin(), per_rank.end());
+    return {{"max", *hi}, {"min", *lo}, {"per_rank", per_rank}};
 }
 
 std::string format_peak_memory(const SquareResult& result) {
@@ -82,9 +95,6 @@ std::string format_peak_memory(const SquareResult& result) {
 }
 
 nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptions& options) {
-    nlohmann::ordered_json phases = nlohmann::ordered_json::object();
-    for (const auto& [name, stats] : result.phases)
-        phases[name] = {{"min", stats.min}, {"mean", stats.mean}, {"max", stats.max}};
     nlohmann::ordered_json report = {
         {"command", "square"},
         {"rankpool_version", RANKPOOL_VERSION},
@@ -98,14 +108,11 @@ nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptio
         {"dtype_out", std::string(dtype_name(result.dtype_out))},
         {"repeat", options.repeat},
         {"output", options.output.string()},
-        {"phases", phases},
+        {"phases", phases_json(result.phases)},
     };
     if (options.chunk_elements() > 0 && result.n > 0)  // the chunk as stored (clamped to n); empty stays contiguous
         report["layout"] = {{"chunk", std::min(options.chunk_elements(), result.n)}, {"compress", options.compress}};
-    if (!result.peak_rss_bytes.empty()) {
-        const auto [lo, hi] = std::minmax_element(result.peak_rss_bytes.begin(), result.peak_rss_bytes.end());
-        report["peak_rss_bytes"] = {{"max", *hi}, {"min", *lo}, {"per_rank", result.peak_rss_bytes}};
-    }
+    if (!result.peak_rss_bytes.empty()) report["peak_rss_bytes"] = peak_rss_json(result.peak_rss_bytes);
     if (options.io == IoMode::parallel) {
         // Whether HDF5 really did each transfer collectively, or fell back to independent I/O.
         nlohmann::ordered_json transfers = nlohmann::ordered_json::object();

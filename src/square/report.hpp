@@ -21,8 +21,15 @@ namespace rankpool {
 // scientific notation when any value is above 1e6 or below 1e-6.
 std::string format_head(const std::vector<std::string>& values, const std::string& dtype);
 
-// One line: "timings (s, max over 4 ranks): generate 0.031 | ... | total 0.210".
+using Phases = std::vector<std::pair<std::string, PhaseStats>>;
+
+// One line: "LABEL (s, max over 4 ranks): generate 0.0310 | ... | total 0.2100" (also rankpool-limits').
+std::string format_phase_line(const std::string& label, int ranks, const Phases& phases);
+// "timings (s, max over 4 ranks): ..."
 std::string format_timings(const SquareResult& result);
+// The reports' {"phase": {"min", "mean", "max"}} and {"max", "min", "per_rank"} (also rankpool-limits').
+nlohmann::ordered_json phases_json(const Phases& phases);
+nlohmann::ordered_json peak_rss_json(const std::vector<std::uint64_t>& per_rank);
 // "peak memory (RSS): 85.2 MB on rank 0, largest 85.2 MB, smallest 41.0 MB"
 std::string format_peak_memory(const SquareResult& result);
 
