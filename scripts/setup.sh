@@ -17,6 +17,8 @@ packages=(
   python3-fuse                          # a FUSE file system without byte-range locks (tests)
   python3-matplotlib                    # scaling plots (scripts/scaling.sh, scripts/plot-scaling)
   slurm-wlm munge                       # a single-node Slurm for the batch-script tests (scripts/slurm-local.sh)
+  clang libclang-rt-14-dev              # libFuzzer targets (tests/fuzz/)
+  llvm                                  # llvm-symbolizer: fast stack traces for the sanitizers
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-pandas python3-mpi4py)  # scripts/bench.sh: the tutorial's Python, mpi4py + h5py

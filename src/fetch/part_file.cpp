@@ -1,11 +1,15 @@
 #include "fetch/part_file.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <string_view>
+#include <system_error>
 
 #include "util/error.hpp"
 
@@ -19,6 +23,17 @@ std::string random_suffix() {
     return text;
 }
 
+constexpr std::string_view part_marker = ".part-";
+constexpr std::size_t suffix_digits = 16;
+
+// ".NAME.part-" and 16 hexadecimal digits: the names PartFile gives.
+bool is_part_name(const std::string& name) {
+    if (name.size() < 1 + part_marker.size() + suffix_digits || name[0] != '.') return false;
+    const std::size_t suffix = name.size() - suffix_digits;
+    return name.compare(suffix - part_marker.size(), part_marker.size(), part_marker) == 0 &&
+           name.find_first_not_of("0123456789abcdef", suffix) == std::string::npos;
+}
+
 [[noreturn]] void fail(const std::filesystem::path& path, const char* what) {
     throw Error(path.string() + ": " + what + ": " + std::strerror(errno));
 }
@@ -30,12 +45,33 @@ PartFile::PartFile(const std::filesystem::path& folder, const std::string& final
         // At most 223 characters, whatever the final name's length (file systems allow 255).
         std::string name = ".";  // appended piece by piece: GCC 12 warns falsely on "." + string
         name += final_name.substr(0, 200);
-        name += ".part-";
+        name += part_marker;
         name += random_suffix();
         temp_ = folder / name;
         on_interrupt_.emplace(temp_);  // before it exists: no moment where it exists unregistered
         fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd_ < 0 && (errno != EEXIST || tries > 100)) fail(temp_, "cannot create the temporary file");
+        if (fd_ >= 0 && !hold_lock()) {  // remove_abandoned_parts took it in the moment before the lock
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+}
+
+bool PartFile::hold_lock() const {
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) return errno != EWOULDBLOCK;  // no flock here: nobody removes it
+    struct stat status {};
+    return ::fstat(fd_, &status) == 0 && status.st_nlink > 0;
+}
+
+void remove_abandoned_parts(const std::filesystem::path& folder) {
+    std::error_code ec;  // a folder that cannot be listed has nothing to clean
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+        if (!is_part_name(entry.path().filename().string())) continue;
+        const int fd = ::open(entry.path().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) continue;
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0) ::unlink(entry.path().c_str());  // its writer is gone
+        ::close(fd);
     }
 }
 

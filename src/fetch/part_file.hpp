@@ -2,6 +2,8 @@
 // A download in progress: bytes go to a hidden temporary file next to the final name, created
 // with O_EXCL | O_NOFOLLOW (a planted symlink is never followed), and the file appears under
 // its final name only by commit(). Destroyed without commit(), the temporary file is removed.
+// While it lives it holds an flock on the file, which the kernel drops when the process dies:
+// that is how remove_abandoned_parts tells a killed run's leftovers from live downloads.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -24,6 +26,8 @@ public:
     void commit();  // fsync, then rename onto the final name (replacing a file or symlink there)
 
 private:
+    bool hold_lock() const;  // false: the file was removed before this process locked it
+
     std::filesystem::path temp_;
     std::filesystem::path final_;
     int fd_ = -1;
@@ -31,5 +35,9 @@ private:
     bool committed_ = false;
     std::optional<RemoveOnInterrupt> on_interrupt_;  // the temporary file, until committed
 };
+
+// Removes the temporary files in `folder` that no live process holds (those of a run that was
+// SIGKILLed, or lost its node): any other job downloading into the same folder keeps its own.
+void remove_abandoned_parts(const std::filesystem::path& folder);
 
 }  // namespace rankpool::fetch

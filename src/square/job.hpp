@@ -14,6 +14,7 @@
 #include "h5/dataset.hpp"
 #include "h5/handle.hpp"
 #include "mpi/datatype.hpp"
+#include "mpi/phase_timer.hpp"
 #include "square/kernel.hpp"
 #include "square/options.hpp"
 #include "square/report.hpp"
@@ -22,6 +23,7 @@
 #include "util/interrupt.hpp"
 #include "util/partition.hpp"
 #include "util/pending_file.hpp"
+#include "util/test_stall.hpp"
 
 namespace rankpool {
 
@@ -55,6 +57,16 @@ struct Job {
     double open_seconds = 0;  // rank 0: opening the input, part of the read phase
     std::deque<RemoveOnInterrupt> rank0_files;  // other ranks: rank 0's temporary files and folders
     bool is_root() const { return rank == root; }
+    // Collective. Phase `name`, timed as mpi::timed_local / timed_collective do, is recorded
+    // in `times` (plus `extra_seconds`: the read phase counts opening the input).
+    template <class Work>
+    void time_local(const std::string& name, Work&& work, double extra_seconds = 0) {
+        times.add(name, extra_seconds + mpi::timed_local(comm, [&] { stall_if_asked(name, rank); work(); }));
+    }
+    template <class Work>
+    void time_collective(const std::string& name, Work&& work) {
+        times.add(name, mpi::timed_collective(comm, [&] { stall_if_asked(name, rank); work(); }));
+    }
     std::int64_t my_count() const { return partition.counts[rank]; }
     std::int64_t my_offset() const { return partition.displs[rank]; }
 };

@@ -86,31 +86,31 @@ void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& i
         else generate(data.span(), o.seed, static_cast<std::uint64_t>(offset));
     };
     if (input) {
-        job.times.add("read", job.open_seconds + mpi::timed_local(job.comm, load_input));
+        job.time_local("read", load_input, job.open_seconds);
         if (job.result.n > 0) job.result.no_collective_causes.push_back({"read", h5::no_collective_causes(transfer.id())});
     } else {
-        job.times.add("generate", mpi::timed_local(job.comm, load_input));
-        job.times.add("write_input", mpi::timed_collective(job.comm, [&] {
+        job.time_local("generate", load_input);
+        job.time_collective("write_input", [&] {
             write_collectively<T>(job, file.id(), "/numbers", data.span(), transfer.id(), "write_input",
                                   [&](hid_t numbers) { write_numbers_attributes(job, numbers); });
-        }));
+        });
     }
 
     for (int repetition = 0; repetition < o.repeat; ++repetition) {
         if (repetition > 0 && in_place) mpi::agree(job.comm, load_input);  // untimed, as in root mode
         std::optional<std::size_t> overflow;
-        job.times.add("square", mpi::timed_local(job.comm, [&] {
+        job.time_local("square", [&] {
             overflow = square<T>(data.data(), out, static_cast<std::size_t>(count));
-        }));
+        });
         if constexpr (square_may_overflow<T>) agree_on_overflow<T>(job, overflow, data.data());
     }
 
-    job.times.add("write_output", mpi::timed_collective(job.comm, [&] {
+    job.time_collective("write_output", [&] {
         // write_collectively closes the dataset before the file: otherwise the file's close defers the flush.
         write_collectively<Out>(job, file.id(), "/squared", std::span<const Out>(out, static_cast<std::size_t>(count)),
                                 transfer.id(), "write_output", [&](hid_t squared) { write_squared_attributes(job, squared); });
         mpi::agree(job.comm, [&] { h5::close(file, job.options.output); });
-    }));
+    });
     job.times.add("total", MPI_Wtime() - job.start);
     gather_head<Out>(job, out);
 }

@@ -42,35 +42,35 @@ void run_typed(Job& job) {
         else generate(data.span(), o.seed, 0);
     };
     if (o.input) {
-        job.times.add("read", job.open_seconds + mpi::timed_local(job.comm, load_input));
+        job.time_local("read", load_input, job.open_seconds);
     } else {
-        job.times.add("generate", mpi::timed_local(job.comm, load_input));
-        job.times.add("write_input", mpi::timed_local(job.comm, [&] {
+        job.time_local("generate", load_input);
+        job.time_local("write_input", [&] {
             if (!job.is_root()) return;
             const h5::Handle numbers = h5::write_1d<T>(job.files.output_file.id(), "/numbers", data.span(), output_layout(o));
             write_numbers_attributes(job, numbers.id());
-        }));
+        });
     }
 
     for (int repetition = 0; repetition < o.repeat; ++repetition) {
         // Squaring in place consumed rank 0's input: a repetition produces it again (untimed)
         // rather than keeping a second copy in memory.
         if (repetition > 0 && in_place) mpi::agree(job.comm, load_input);
-        job.times.add("scatter", mpi::timed_collective(job.comm, [&] {
+        job.time_collective("scatter", [&] {
             mpi::scatterv<T>(job.comm, root, counts, displs, data.span());
-        }));
+        });
         std::optional<std::size_t> overflow;
-        job.times.add("square", mpi::timed_local(job.comm, [&] {
+        job.time_local("square", [&] {
             // Rank 0's own chunk is the front of its whole array (displs[0] == 0).
             overflow = square<T>(data.data(), out, static_cast<std::size_t>(job.my_count()));
-        }));
+        });
         if constexpr (square_may_overflow<T>) agree_on_overflow<T>(job, overflow, data.data());
-        job.times.add("gather", mpi::timed_collective(job.comm, [&] {
+        job.time_collective("gather", [&] {
             mpi::gatherv<Out>(job.comm, root, counts, displs, std::span<Out>(out, job.is_root() ? n : job.my_count()));
-        }));
+        });
     }
 
-    job.times.add("write_output", mpi::timed_local(job.comm, [&] {
+    job.time_local("write_output", [&] {
         if (!job.is_root()) return;
         {  // the dataset must be closed before the file, or the file's close defers the flush
             const h5::Handle squared = h5::write_1d<Out>(job.files.output_file.id(), "/squared",
@@ -78,7 +78,7 @@ void run_typed(Job& job) {
             write_squared_attributes(job, squared.id());
         }
         h5::close(job.files.output_file, job.files.output->final_path());
-    }));
+    });
     job.times.add("total", MPI_Wtime() - job.start);
 
     if (job.is_root())

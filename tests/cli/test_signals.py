@@ -1,64 +1,15 @@
 """SIGTERM and SIGINT (a Slurm time limit, Ctrl-C, mpirun passing either on): the run stops within a
 few seconds on every rank, exits non-zero with one "interrupted" line, removes its temporary files and
 the folders it created, and leaves earlier good files intact."""
-import hashlib
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
 from fetch_testing import FetchTestCase  # noqa: E402
 from fault_server import content  # noqa: E402
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate  # noqa: E402
-
-
-def md5(path):
-    return hashlib.md5(Path(path).read_bytes()).hexdigest()
-
-
-def files_under(folder):
-    return sorted(str(p.relative_to(folder)) for p in Path(folder).rglob("*"))
-
-
-class Interruptible:
-    """Starts `mpirun ... rankpool ARGS` in its own session (so a test can signal its process group as a
-    terminal's Ctrl-C would), then delivers a signal once the run is well under way."""
-
-    def __init__(self, args, cwd, ranks=2):
-        self.proc = subprocess.Popen([*MPIEXEC.split(), "-q", "--oversubscribe", "-np", str(ranks), BINARY, *args],
-                                     cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     start_new_session=True)
-
-    def interrupt(self, how, after):
-        time.sleep(after)
-        self.assert_running()
-        pid = self.proc.pid
-        if how == "mpirun":
-            os.kill(pid, signal.SIGTERM)
-        elif how == "ctrl-c":
-            os.killpg(pid, signal.SIGINT)  # the whole foreground group: mpirun and every rank
-        elif how == "ranks":  # srun / Slurm signal the tasks themselves
-            for rank in self.ranks():
-                os.kill(rank, signal.SIGTERM)
-        elif how.startswith("kill rank "):  # a node dies: one rank gone without a word
-            os.kill(self.ranks()[int(how.split()[-1])], signal.SIGKILL)
-        start = time.monotonic()
-        out, err = self.proc.communicate(timeout=30)
-        return self.proc.returncode, out, err, time.monotonic() - start
-
-    def ranks(self):
-        """The rank processes under mpirun, by rank (Open MPI starts them in rank order)."""
-        pids = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()
-        assert pids, "no rank processes found under mpirun"
-        return sorted(int(pid) for pid in pids)
-
-    def assert_running(self):
-        if self.proc.poll() is not None:
-            out, err = self.proc.communicate()
-            raise AssertionError(f"the run ended before the signal (exit {self.proc.returncode}):\n{out}{err}")
+from job_control import Interruptible, files_under, md5  # noqa: E402
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase  # noqa: E402
 
 
 class SquareSignalTest(TempDirTestCase):
@@ -81,29 +32,6 @@ class SquareSignalTest(TempDirTestCase):
                 self.assertEqual(files_under(self.dir / "results"), ["out.h5"])  # no temporary file
                 self.assertEqual(md5(old), before)
                 self.assertFalse((self.dir / "new").exists(), "a folder the run created was left")
-
-
-class KilledRankTest(TempDirTestCase):
-    def test_a_killed_rank_ends_the_job_and_a_rerun_succeeds(self):
-        for victim in (1, 0):
-            with self.subTest(victim=victim):
-                old = self.dir / "out.h5"
-                old.write_bytes(b"an earlier, good output\n")
-                before = md5(old)
-                run = Interruptible(["square", "--n", "2000000", "--repeat", "1000000", "--output", "out.h5"], self.dir)
-                code, out, err, seconds = run.interrupt(f"kill rank {victim}", after=3)
-                self.assertNotEqual(code, 0, out + err)
-                self.assertLess(seconds, 10, "the job did not end promptly")
-                self.assertNotIn("HDF5-DIAG", err)
-                self.assertEqual(md5(old), before)
-                # mpirun SIGTERMs the survivors, which remove rank 0's temporary file even when
-                # rank 0 is the one that died.
-                self.assertEqual(files_under(self.dir), ["out.h5"])
-                rerun = subprocess.run([*MPIEXEC.split(), "-q", "--oversubscribe", "-np", "2", BINARY, "square",
-                                        "--n", "1000", "--output", "out.h5"], cwd=self.dir, capture_output=True,
-                                       text=True, timeout=60)
-                self.assertEqual(rerun.returncode, 0, rerun.stdout + rerun.stderr)
-                self.assertSquared(old, generate(1000))
 
 
 class FetchSignalTest(FetchTestCase):

@@ -13,7 +13,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from rankpool_testing import (DEFAULT_N, DEFAULT_SEED, GENERATE_PHASES, INT64_LIMIT,  # noqa: E402
-                              PARALLEL_GENERATE_PHASES, PARALLEL_READ_PHASES, READ_PHASES,
+                              PARALLEL_GENERATE_PHASES, PARALLEL_READ_PHASES, READ_PHASES, SANITIZED,
                               TempDirTestCase, counts, dataset_bytes, datasets, generate, layout, peak_memory_line,
                               ranks_text, read, write_input, write_pair)
 
@@ -377,6 +377,7 @@ class MemoryTest(SquareTestCase):
                     rf"of memory on \S+ \({ranks} ranks there; rank 0 alone {re.escape(rank0)}\), but only "
                     rf"[\d.]+ [kMGTP]?B are available \((MemAvailable|cgroup memory limit)\); .*{re.escape(advice)}$")
 
+    @unittest.skipIf(SANITIZED, "AddressSanitizer's shadow memory and quarantine inflate the peak RSS")
     def test_peak_memory_of_the_default_job(self):
         # 10**7 int64 values, 80 MB. --io root: rank 0 holds the whole array once (squared in place, also
         # with --repeat, which regenerates instead of keeping a copy); rank 1 its half. --io parallel:
