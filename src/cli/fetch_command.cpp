@@ -2,58 +2,10 @@
 
 #include <iostream>
 
-#include "cli/number_option.hpp"
 #include "fetch/summary.hpp"
 #include "mpi/environment.hpp"
 
 namespace rankpool::cli {
-
-CLI::App& add_fetch_command(CLI::App& app, fetch::FetchOptions& options) {
-    CLI::App& cmd = *app.add_subcommand(
-        "fetch",
-        "Download every URL of a list, one rank per URL: checked status, length and sha256, retries, "
-        "files renamed into place only when complete.");
-    fetch::DownloadSettings& d = options.download;
-    cmd.add_option("LIST", options.list, "URL list: one URL per line, optional name=FILE sha256=HEX size=BYTES")
-        ->required()
-        ->type_name("FILE");
-    cmd.add_option("--out", d.out, "Folder for the downloads (created if missing)")->type_name("DIR")->capture_default_str();
-    cmd.add_option_function<std::string>(
-           "--schedule", [&](const std::string& name) { options.schedule = *fetch::parse_schedule(name); },
-           "cyclic: URL i to rank i mod P; block: contiguous ranges; dynamic: rank 0 hands out the next URL")
-        ->check(CLI::Validator(
-            [](std::string& name) {
-                return fetch::parse_schedule(name) ? std::string() : "unknown schedule '" + name + "'; choose cyclic, block or dynamic";
-            },
-            ""))
-        ->type_name("S")
-        ->default_str("cyclic");
-    cmd.add_option("--timeout", d.limits.stall_timeout, "Abort an attempt when no byte arrives for S seconds")
-        ->check(CLI::PositiveNumber)
-        ->type_name("S")
-        ->capture_default_str();
-    cmd.add_option("--connect-timeout", d.limits.connect_timeout, "Give up connecting after S seconds")
-        ->check(CLI::PositiveNumber)
-        ->type_name("S")
-        ->capture_default_str();
-    add_number_option<std::int64_t>(cmd, "--max-size", d.max_size, "Refuse bodies larger than BYTES (0: no limit)", 0);
-    add_number_option<int>(cmd, "--retries", d.retries, "Retries after timeouts, connection errors, 408, 429, 5xx", 0, 100);
-    cmd.add_option("--retry-delay", d.retry_delay, "First backoff in seconds; doubles each retry, with jitter")
-        ->check(CLI::NonNegativeNumber)
-        ->type_name("S")
-        ->capture_default_str();
-    cmd.add_option("--max-retry-after", d.max_retry_after, "Cap on a server's Retry-After, in seconds")
-        ->check(CLI::NonNegativeNumber)
-        ->type_name("S")
-        ->capture_default_str();
-    cmd.add_flag("--force", d.force, "Download again even when a complete file is already there");
-    cmd.add_option("--report", options.report, "Write a JSON report with one object per list line")->type_name("FILE.json");
-    cmd.add_option("--failed", options.failed, "Write the failed lines in list form, ready to rerun")->type_name("FILE");
-    cmd.add_flag("--quiet", options.quiet, "No per-file lines (the table still prints)");
-    cmd.add_flag("--progress", options.live_progress,
-                 "A live progress line on stderr even when it is not a terminal (under mpirun it never is)");
-    return cmd;
-}
 
 int run_fetch_command(const fetch::FetchOptions& options) {
     const fetch::FetchOutcome outcome = fetch::run_fetch(MPI_COMM_WORLD, options);

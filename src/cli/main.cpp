@@ -5,10 +5,14 @@
 #include <CLI/CLI.hpp>
 #include <hdf5.h>
 
+#include <csignal>
+
 
 #include "cli/fetch_command.hpp"
+#include "cli/fetch_options.hpp"
 #include "cli/parse_and_run.hpp"
 #include "cli/square_command.hpp"
+#include "cli/square_options.hpp"
 #include "h5/error.hpp"
 #include "mpi/environment.hpp"
 #include "util/error.hpp"
@@ -36,6 +40,9 @@ int main(int argc, char** argv) {
     rankpool::h5::silence_errors();
     const bool prints = rankpool::mpi::rank() == 0;
     rankpool::install_interrupt_handlers(prints);
+    // Past a file-size limit (ulimit -f) a write then fails with EFBIG, which is reported like a
+    // full disk, instead of SIGXFSZ killing the process without a word.
+    std::signal(SIGXFSZ, SIG_IGN);
     // Destroyed when main returns, before MPI_Finalize: the work is over then, whatever its outcome.
     struct DefaultInterruptsAfterWork {
         ~DefaultInterruptsAfterWork() { rankpool::restore_default_interrupts(); }

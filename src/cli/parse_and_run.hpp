@@ -2,7 +2,8 @@
 // How every rankpool program turns its command line into an exit code, on every rank alike:
 // a bad command line -> rank 0 prints CLI11's message, exit 2 (0 for --help/--version); a
 // failure every rank agreed on -> rank 0 prints it, its exit code everywhere; a failure only
-// this rank knows about -> MPI_Abort, so no rank is left waiting.
+// this rank knows about -> MPI_Abort, so no rank is left waiting. Messages may quote the
+// user's text (arguments, list lines, file names): they are printed as one printable line.
 #include <CLI/CLI.hpp>
 
 #include <exception>
@@ -12,6 +13,7 @@
 
 #include "mpi/environment.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace rankpool::cli {
 
@@ -25,17 +27,20 @@ int parse_and_run(CLI::App& app, int argc, char** argv, const std::string& progr
         const int code = app.exit(e, out, err);
         if (prints) {
             std::cout << out.str() << std::flush;
-            if (!err.str().empty()) std::cerr << program << ": " << err.str() << std::flush;
+            std::string text = err.str();  // CLI11's message, then its "Run with --help" line
+            const std::string_view what = e.what();
+            if (text.compare(0, what.size(), what) == 0) text.replace(0, what.size(), printable_message(what));
+            if (!text.empty()) std::cerr << program << ": " << text << std::flush;
         }
         return code == 0 ? 0 : 2;
     }
     try {
         return work();
     } catch (const AgreedError& e) {
-        if (prints) std::cerr << program << ": error: " << e.what() << std::endl;
+        if (prints) std::cerr << program << ": error: " << printable_message(e.what()) << std::endl;
         return e.exit_code();
     } catch (const std::exception& e) {
-        std::cerr << program << ": error on rank " << mpi::rank() << ": " << e.what() << std::endl;
+        std::cerr << program << ": error on rank " << mpi::rank() << ": " << printable_message(e.what()) << std::endl;
         mpi::abort_job(1);
     }
 }

@@ -10,7 +10,9 @@
 
 #include "fetch/part_file.hpp"
 #include "fetch/sha256.hpp"
+#include "util/disk_space.hpp"
 #include "util/error.hpp"
+#include "util/memory.hpp"
 
 namespace rankpool::fetch {
 
@@ -101,6 +103,13 @@ public:
             if (entry_.size && total != *entry_.size)
                 return stop("the server announced " + std::to_string(total) + " bytes, the list says size=" +
                                 std::to_string(*entry_.size), false);
+            expected_bytes_ = total;
+            try {  // a full disk or quota fails this file now, not after part of it
+                check_room(part_.final_path(), static_cast<std::uint64_t>(total - part_.size()), "the download",
+                           "choose another --out");
+            } catch (const Error& e) {
+                return stop(e.what(), false);
+            }
         }
         return true;
     }
@@ -113,7 +122,7 @@ public:
         try {
             part_.append(bytes, size);
         } catch (const Error& e) {  // disk full, quota: this file fails, the others go on
-            return stop(e.what(), false);
+            return stop(e.what() + (expected_bytes_ ? " (the file needs " + format_bytes(static_cast<std::uint64_t>(*expected_bytes_)) + ")" : std::string()), false);
         }
         hash_.update(bytes, size);
         return true;
@@ -136,6 +145,7 @@ private:
     PartFile& part_;
     Sha256& hash_;
     std::optional<Failure> stopped_;
+    std::optional<std::int64_t> expected_bytes_;  // the whole file's size, when the server said
     bool restart_next_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -137,7 +138,9 @@ HttpClient::HttpClient(const TransferLimits& limits) : curl_(curl_easy_init()), 
     curl_easy_setopt(curl_, CURLOPT_MAXREDIRS, 10L);
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM-based timeouts
     curl_easy_setopt(curl_, CURLOPT_USERAGENT, "rankpool/" RANKPOOL_VERSION);
-    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout * 1000));
+    // At least 1 ms: libcurl reads 0 as its default (300 s), not as "at once".
+    const long connect_ms = std::max(1L, static_cast<long>(std::ceil(limits.connect_timeout * 1000)));
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
     curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, on_header);

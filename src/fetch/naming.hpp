@@ -9,7 +9,7 @@
 namespace rankpool::fetch {
 
 // One name per entry: name= if given; otherwise the URL's last path segment when it is a safe
-// file name ([A-Za-z0-9._-], not starting with '.') used by no other entry; otherwise
+// file name ([A-Za-z0-9._-], not starting with '.', no "..") used by no other entry; otherwise
 // "file{i}" with i the entry's index (as the tutorial names its downloads).
 std::vector<std::string> assign_names(const std::vector<ListEntry>& entries);
 

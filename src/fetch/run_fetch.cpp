@@ -1,16 +1,20 @@
 #include "fetch/run_fetch.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <memory>
 #include <cerrno>
 #include <cstring>
 #include <chrono>
 #include <fstream>
-#include <iterator>
 #include <mutex>
 #include <thread>
 
 #include "fetch/naming.hpp"
+#include "fetch/part_file.hpp"
 #include "fetch/progress.hpp"
 #include "fetch/summary.hpp"
 #include "fetch/url_list.hpp"
@@ -37,14 +41,39 @@ struct Job {
     std::int64_t urls() const { return static_cast<std::int64_t>(entries.size()); }
 };
 
+// Rank 0: the list's bytes. Only a regular file: opening a FIFO nobody writes to would wait
+// forever, and a device is no list.
 std::string read_list(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw UsageError(path.string() + ": is a folder, not a URL list");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError(path.string() + ": cannot read the URL list: " + std::strerror(errno));
-    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) throw UsageError(path.string() + ": cannot read the URL list");
+    const std::string name = path.string();
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) throw UsageError(name + ": cannot read the URL list: " + std::strerror(errno));
+    if (S_ISDIR(info.st_mode)) throw UsageError(name + ": is a folder, not a URL list");
+    if (!S_ISREG(info.st_mode))
+        throw UsageError(name + ": is " + (S_ISFIFO(info.st_mode) ? "a FIFO (named pipe)" : "not a regular file") +
+                         ", not a URL list; save the list to a file and give its name");
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) throw UsageError(name + ": cannot read the URL list: " + std::strerror(errno));
+    const std::unique_ptr<const int, void (*)(const int*)> closed(&fd, [](const int* f) { ::close(*f); });
+    std::string text;
+    char buffer[1 << 16];
+    for (ssize_t got; (got = ::read(fd, buffer, sizeof buffer)) != 0;) {
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) throw UsageError(name + ": cannot read the URL list: " + std::strerror(errno));
+        text.append(buffer, static_cast<std::size_t>(got));
+    }
+    if (text.rfind("\xFF\xFE", 0) == 0 || text.rfind("\xFE\xFF", 0) == 0)
+        throw UsageError(name + ": is UTF-16 text (it starts with a UTF-16 byte-order mark); save the list as UTF-8");
     return text;
+}
+
+// Rank 0: --report and --failed must not overwrite the list or each other.
+void check_output_paths(const FetchOptions& options) {
+    if (options.report && same_file(*options.report, options.list))
+        throw UsageError(options.report->string() + ": is the URL list; choose another --report");
+    if (options.failed && same_file(*options.failed, options.list))
+        throw UsageError(options.failed->string() + ": is the URL list; choose another --failed");
+    if (options.report && options.failed && same_file(*options.report, *options.failed))
+        throw UsageError(options.failed->string() + ": is also the --report file; choose another --failed");
 }
 
 // Results travel as JSON; a stray byte that is not UTF-8 must not stop the run.
@@ -182,6 +211,7 @@ FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& options) {
         if (threads < MPI_THREAD_FUNNELED)
             throw Error("this MPI library does not allow a second thread (MPI_THREAD_FUNNELED), which fetch needs on rank 0");
         text = read_list(options.list);
+        check_output_paths(options);
         // Unwritable report paths show up now, not after the downloads.
         if (options.report) report.emplace(*options.report).create_empty();
         if (options.failed) failed.emplace(*options.failed).create_empty();
@@ -195,6 +225,7 @@ FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& options) {
         if (ec || !std::filesystem::is_directory(options.download.out))
             throw Error(options.download.out.string() + ": cannot create the download folder: " +
                         (ec ? ec.message() : "not a folder"));
+        remove_abandoned_parts(options.download.out);  // a killed earlier run's
         init_http();
     });
 

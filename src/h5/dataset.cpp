@@ -76,6 +76,20 @@ Dataset1D open_1d(hid_t file, const std::string& name, const std::string& file_l
     }
     hsize_t size = 0;
     H5Sget_simple_extent_dims(space.id(), &size, nullptr);
+
+    // A damaged chunk layout (found by fuzzing: 0-D chunks of a 1-D dataset) sends HDF5 1.10's
+    // reader allocating without end instead of failing. Real chunks are 1-D, not empty and under
+    // HDF5's limit of 4 GiB.
+    const Handle create = checked(H5Dget_create_plist(dataset.id()), H5Pclose, label + ": cannot read its layout");
+    if (H5Pget_layout(create.id()) == H5D_CHUNKED) {
+        hsize_t chunk = 0;
+        const int chunk_rank = H5Pget_chunk(create.id(), 1, &chunk);
+        check(chunk_rank, label + ": cannot read its chunk layout");
+        if (chunk_rank != 1 || chunk == 0 || chunk >= (hsize_t{1} << 32) / dtype_size(dtype))
+            throw Error(label + ": the file is damaged: its chunks (" +
+                        (chunk_rank == 1 ? std::to_string(chunk) + " elements" : std::to_string(chunk_rank) + "-D") +
+                        ") are not possible in HDF5");
+    }
     return {std::move(dataset), dtype, static_cast<std::int64_t>(size)};
 }
 

@@ -1,5 +1,7 @@
 #include "h5/error.hpp"
 
+#include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "util/error.hpp"
@@ -9,6 +11,19 @@ namespace rankpool::h5 {
 void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 namespace {
+thread_local int system_errno = 0;
+
+// HDF5's file drivers describe a failed call as "file write failed: time = ..., filename = ...,
+// file descriptor = 17, errno = 28, error message = 'No space left on device', buf = ...".
+// Keeps "file write failed: No space left on device" and remembers the errno.
+std::string shorten_system_error(std::string line) {
+    const std::size_t errno_at = line.find("errno = ");
+    if (errno_at == std::string::npos) return line;
+    system_errno = std::atoi(line.c_str() + errno_at + 8);
+    const std::size_t colon = line.find(": ");
+    return line.substr(0, colon == std::string::npos ? 0 : colon + 2) + std::strerror(system_errno);
+}
+
 herr_t collect(unsigned /*n*/, const H5E_error2_t* entry, void* data) {
     auto& lines = *static_cast<std::vector<std::string>*>(data);
     // The plugin loader's "can't open directory" entries bury the real cause ("required filter
@@ -19,13 +34,14 @@ herr_t collect(unsigned /*n*/, const H5E_error2_t* entry, void* data) {
     for (char& c : line)
         if (c == '\n' || c == '\r') c = ' ';
     while (!line.empty() && line.back() == ' ') line.pop_back();
-    if (!line.empty()) lines.push_back(std::move(line));
+    if (!line.empty()) lines.push_back(shorten_system_error(std::move(line)));
     return 0;
 }
 }  // namespace
 
 std::string error_stack() {
     std::vector<std::string> lines;
+    system_errno = 0;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect, &lines);
     H5Eclear2(H5E_DEFAULT);
     // The innermost entries say what actually went wrong; the outer ones repeat the API call.
@@ -36,6 +52,8 @@ std::string error_stack() {
     }
     return text.empty() ? "HDF5 reported no details" : text;
 }
+
+int last_system_errno() { return system_errno; }
 
 Handle checked(hid_t id, Handle::Closer close, const std::string& what) {
     if (id < 0) throw Error(what + ": " + error_stack());

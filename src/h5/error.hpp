@@ -13,7 +13,12 @@ namespace rankpool::h5 {
 void silence_errors();
 
 // The current HDF5 error stack, most specific entry first, as one line; clears the stack.
+// A failed system call is told by its strerror text, not HDF5's dump of its arguments.
 std::string error_stack();
+
+// The errno of the failed system call in the stack error_stack() last read (0: none), for
+// telling a full disk from other failures.
+int last_system_errno();
 
 // Wrap an id returned by an H5*create/open call; throws Error("<what>: <stack>") if it failed.
 Handle checked(hid_t id, Handle::Closer close, const std::string& what);

@@ -19,6 +19,17 @@ std::int64_t message_limit(std::size_t element_size) {
     return limit;
 }
 
+std::optional<std::string> message_limit_setting_problem() {
+    const char* text = std::getenv("RANKPOOL_TEST_MESSAGE_LIMIT");
+    if (text == nullptr || *text == '\0') return std::nullopt;
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(text, text + std::strlen(text), value);
+    if (error == std::errc() && *end == '\0' && value >= 1) return std::nullopt;
+    return "RANKPOOL_TEST_MESSAGE_LIMIT='" + std::string(text) + "' is not a whole number of elements from 1 to " +
+           std::to_string(std::numeric_limits<std::int64_t>::max()) +
+           "; it is a test-only setting that lowers the elements per MPI message: fix it or unset it";
+}
+
 std::int64_t agreed_message_limit(MPI_Comm comm, std::size_t element_size) {
     const std::int64_t mine = message_limit(element_size);
     std::int64_t agreed = mine;

@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace rankpool::mpi {
 
@@ -13,6 +15,11 @@ namespace rankpool::mpi {
 // RANKPOOL_TEST_MESSAGE_LIMIT (elements) lowers it, so tests reach the piecewise code
 // with small arrays; it is for tests only and never raises the limit.
 std::int64_t message_limit(std::size_t element_size);
+
+// What is wrong with RANKPOOL_TEST_MESSAGE_LIMIT, if anything: set, not empty, and not a whole
+// number from 1 to 2^63 - 1 (message_limit ignores such a value; rankpool square refuses it
+// up front, so that a mistyped test setting never goes unnoticed).
+std::optional<std::string> message_limit_setting_problem();
 
 // Collective. The smallest message_limit over the ranks of comm: every rank must take the same
 // path, and mpirun need not pass the test setting to every node.

@@ -1,5 +1,10 @@
 #include "square/job.hpp"
 
+#include <unistd.h>
+
+#include "h5/error.hpp"
+#include "util/disk_space.hpp"
+#include "util/memory.hpp"
 #include "version.hpp"
 
 namespace rankpool {
@@ -8,6 +13,26 @@ void LocalTimes::add(const std::string& name, double seconds) {
     for (auto& [n, samples] : phases)
         if (n == name) return samples.push_back(seconds);
     phases.push_back({name, {seconds}});
+}
+
+std::uint64_t Job::output_bytes() const {
+    const std::uint64_t squared = dtype_size(result.dtype_out), numbers = options.input ? 0 : dtype_size(result.dtype_in);
+    std::uint64_t bytes = 0;
+    if (__builtin_mul_overflow(static_cast<std::uint64_t>(result.n), squared + numbers, &bytes)) return UINT64_MAX;
+    return bytes;
+}
+
+void Job::explain_write_failure(const Error& e) {
+    // MPI-IO does not pass the errno on: then a file system with less room left than the
+    // output needs tells.
+    const std::optional<FileRoom> room = room_for_new_file(options.output.parent_path());
+    if (!is_out_of_room(h5::last_system_errno()) && !(room && room->bytes < output_bytes())) throw;
+    // The temporary file is given up. Emptied now, it gives HDF5 the room to flush and close it:
+    // a file whose close fails makes HDF5 1.10 crash at MPI_Finalize. (Not so past a file-size
+    // limit, which is why pipeline.cpp checks that one before writing even a compressed output.)
+    if (is_root() && files.output) ::truncate(files.output->temp_path().c_str(), 0);
+    throw Error(options.output.string() + ": " + e.what() + " (out of room: the output needs " +
+                format_bytes(output_bytes()) + "); free some space, or choose another --output");
 }
 
 h5::Layout output_layout(const SquareOptions& options) {

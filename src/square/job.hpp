@@ -67,6 +67,20 @@ struct Job {
     void time_collective(const std::string& name, Work&& work) {
         times.add(name, mpi::timed_collective(comm, [&] { stall_if_asked(name, rank); work(); }));
     }
+    // The bytes of the datasets the output file gets (uncompressed; saturating).
+    std::uint64_t output_bytes() const;
+    // Runs `write`, a step of writing the output file. If it fails because the file system is
+    // full, a quota is reached or the file-size limit hit, the error names the file and the
+    // size the output needs.
+    template <class Write>
+    void write_output_step(Write&& write) {
+        try {
+            write();
+        } catch (const Error& e) {
+            explain_write_failure(e);
+        }
+    }
+    [[noreturn]] void explain_write_failure(const Error& e);
     std::int64_t my_count() const { return partition.counts[rank]; }
     std::int64_t my_offset() const { return partition.displs[rank]; }
 };

@@ -48,17 +48,19 @@ void write_collectively(Job& job, hid_t file, const std::string& name, std::span
                         const std::string& phase, Attributes&& attributes) {
     h5::Handle dataset;
     mpi::agree(job.comm, [&] {
-        dataset = h5::create_1d(file, name, h5::native_type<V>(), job.result.n, output_layout(job.options));
+        job.write_output_step([&] {
+            dataset = h5::create_1d(file, name, h5::native_type<V>(), job.result.n, output_layout(job.options));
+        });
     });
     // An empty array has no file space to write (HDF5 1.10 fails collective transfers of a
     // zero-sized contiguous dataset); n is the same on every rank, so they all skip together.
     if (job.result.n > 0)
         mpi::agree(job.comm, [&] {
-            h5::write_slice<V>(dataset.id(), job.my_offset(), values, transfer, "dataset " + name);
+            job.write_output_step([&] { h5::write_slice<V>(dataset.id(), job.my_offset(), values, transfer, "dataset " + name); });
             job.result.no_collective_causes.push_back({phase, h5::no_collective_causes(transfer)});
         });
     mpi::agree(job.comm, [&] { attributes(dataset.id()); });
-    mpi::agree(job.comm, [&] { h5::check(dataset.reset(), "closing dataset " + name); });
+    mpi::agree(job.comm, [&] { job.write_output_step([&] { h5::check(dataset.reset(), "closing dataset " + name); }); });
 }
 
 template <class T>
@@ -109,7 +111,7 @@ void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& i
         // write_collectively closes the dataset before the file: otherwise the file's close defers the flush.
         write_collectively<Out>(job, file.id(), "/squared", std::span<const Out>(out, static_cast<std::size_t>(count)),
                                 transfer.id(), "write_output", [&](hid_t squared) { write_squared_attributes(job, squared); });
-        mpi::agree(job.comm, [&] { h5::close(file, job.options.output); });
+        mpi::agree(job.comm, [&] { job.write_output_step([&] { h5::close(file, job.options.output); }); });
     });
     job.times.add("total", MPI_Wtime() - job.start);
     gather_head<Out>(job, out);

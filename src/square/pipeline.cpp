@@ -8,10 +8,12 @@
 #include "mpi/agree.hpp"
 #include "mpi/environment.hpp"
 #include "mpi/memory_check.hpp"
+#include "mpi/message_limit.hpp"
 #include "mpi/messages.hpp"
 #include "mpi/phase_timer.hpp"
 #include "square/job.hpp"
 #include "square/report.hpp"
+#include "util/disk_space.hpp"
 #include "util/error.hpp"
 #include "util/lock_probe.hpp"
 #include "util/memory.hpp"
@@ -94,6 +96,17 @@ void check_chunk_size(const Job& job) {
                          "; HDF5 allows less than 4 GiB per chunk, so choose a smaller --chunk");
 }
 
+// Rank 0: the output's datasets must fit the file system and the file-size limit (ulimit -f)
+// before any work. A compressed output's size is not known in advance: a full disk then stops
+// the write itself, but the file-size limit is held against the uncompressed size, because
+// HDF5 cannot close a file it could not write to the end (see Job::explain_write_failure).
+void check_disk_space(const Job& job) {
+    const std::string what = "the output (" + std::to_string(job.result.n) + " values" +
+                             (job.options.compress ? ", uncompressed)" : ")");
+    check_room(job.options.output, job.output_bytes(), what, "choose another --output",
+               job.options.compress ? RoomKind::file_size_limit_only : RoomKind::disk_and_file_size_limit);
+}
+
 // Collective. The arrays each rank will hold, checked against each node's free memory.
 void check_memory(const Job& job) {
     const std::uint64_t in = dtype_size(job.result.dtype_in), out = dtype_size(job.result.dtype_out);
@@ -155,6 +168,8 @@ SquareResult run_square(MPI_Comm comm, const SquareOptions& options) {
     if (options.input) result.source = options.input->file.string() + ":" + options.input->dataset;
 
     mpi::agree(comm, [&] {
+        // Every rank: mpirun need not pass the setting to every node.
+        if (const auto problem = mpi::message_limit_setting_problem()) throw UsageError(*problem);
         if (job.is_root()) open_files(job);
     });
     share_temporary_files(job);
@@ -166,6 +181,9 @@ SquareResult run_square(MPI_Comm comm, const SquareOptions& options) {
         if (job.is_root()) check_chunk_size(job);
     });
     check_memory(job);
+    mpi::agree(comm, [&] {
+        if (job.is_root()) check_disk_space(job);
+    });
 
     if (options.io == IoMode::root) run_root_io(job);
     else run_parallel_io(job);

@@ -47,8 +47,10 @@ void run_typed(Job& job) {
         job.time_local("generate", load_input);
         job.time_local("write_input", [&] {
             if (!job.is_root()) return;
-            const h5::Handle numbers = h5::write_1d<T>(job.files.output_file.id(), "/numbers", data.span(), output_layout(o));
-            write_numbers_attributes(job, numbers.id());
+            job.write_output_step([&] {
+                const h5::Handle numbers = h5::write_1d<T>(job.files.output_file.id(), "/numbers", data.span(), output_layout(o));
+                write_numbers_attributes(job, numbers.id());
+            });
         });
     }
 
@@ -72,12 +74,14 @@ void run_typed(Job& job) {
 
     job.time_local("write_output", [&] {
         if (!job.is_root()) return;
-        {  // the dataset must be closed before the file, or the file's close defers the flush
-            const h5::Handle squared = h5::write_1d<Out>(job.files.output_file.id(), "/squared",
-                                                         std::span<const Out>(out, static_cast<std::size_t>(n)), output_layout(o));
-            write_squared_attributes(job, squared.id());
-        }
-        h5::close(job.files.output_file, job.files.output->final_path());
+        job.write_output_step([&] {
+            {  // the dataset must be closed before the file, or the file's close defers the flush
+                const h5::Handle squared = h5::write_1d<Out>(job.files.output_file.id(), "/squared",
+                                                             std::span<const Out>(out, static_cast<std::size_t>(n)), output_layout(o));
+                write_squared_attributes(job, squared.id());
+            }
+            h5::close(job.files.output_file, job.files.output->final_path());
+        });
     });
     job.times.add("total", MPI_Wtime() - job.start);
 

@@ -30,6 +30,15 @@ PendingFile::PendingFile(fs::path final_path) : final_(std::move(final_path)) {
         throw Error(final_.string() + ": cannot create the folder " + final_.parent_path().string() + ": " +
                     ec.message());
     if (fs::is_directory(final_, ec)) throw Error(final_.string() + ": is a folder; give a file name");
+    // The rename at commit() would replace a FIFO or a device (as root: /dev/null itself).
+    // A symbolic link is fine: the link is replaced, its target untouched.
+    const fs::file_type type = fs::symlink_status(final_, ec).type();
+    if (const char* what = type == fs::file_type::fifo        ? "a FIFO (named pipe)"
+                           : type == fs::file_type::character ? "a character device"
+                           : type == fs::file_type::block     ? "a block device"
+                           : type == fs::file_type::socket    ? "a socket"
+                                                              : nullptr)
+        throw Error(final_.string() + ": is " + what + ", not a regular file; give the name of a file to write");
     // pid and a random number: concurrent jobs never share a temporary name, and nobody can
     // plant a symlink there in advance (create_empty and HDF5's EXCL create refuse to follow one).
     char suffix[40];

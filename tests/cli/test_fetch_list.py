@@ -1,76 +1,11 @@
-"""`rankpool fetch`: the URL list (format, errors, comments, CRLF) and the file names it gives."""
+"""`rankpool fetch`: the URL list (format, comments, CRLF) and the file names it gives. Bad lists and bad
+lines: test_bad_input.py."""
 import sys
 import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
 from fetch_testing import FetchTestCase, content, sha256, totals  # noqa: E402
-
-USAGE = 2
-HEX = sha256("/x.bin", 10)
-
-# name: (the bad line, put at line 4 after a good URL, a comment and a blank line; part of the message)
-BAD_LINES = {
-    "unknown_key": ("{url} foo=1", "unknown key 'foo' (known: name, sha256, size)"),
-    "bad_hex": ("{url} sha256=" + "g" * 64, "sha256 must be 64 hexadecimal digits"),
-    "short_hex": ("{url} sha256=" + HEX[:63], "sha256 must be 64 hexadecimal digits"),
-    "ftp_scheme": ("ftp://127.0.0.1/x.bin", "scheme 'ftp' is not supported; use http or https"),
-    "file_scheme": ("file:///etc/passwd", "scheme 'file' is not supported; use http or https"),
-    "name_with_slash": ("{url} name=a/b", "name 'a/b' is not a plain file name"),
-    "name_dotdot": ("{url} name=..", "name '..' is not a plain file name"),
-    "name_parent": ("{url} name=../x", "name '../x' is not a plain file name"),
-    "name_control_char": ("{url} name=a\x01b", "is not a plain file name"),
-    "name_nul": ("{url} name=a\x00b", "NUL"),
-    "text_size": ("{url} size=12x", "size must be a whole number of bytes"),
-    "negative_size": ("{url} size=-1", "size must be a whole number of bytes"),
-    "duplicate_name": ("{url} name=one.bin", "name 'one.bin' is also used on line 1"),
-    "name_not_utf8": ("{url} name=\udcff.bin", "is not valid UTF-8"),  # the byte 0xff (see write_list)
-    "repeated_size": ("{url} size=1 size=2", "key 'size' given twice"),
-    "repeated_name": ("{url} name=a.bin name=b.bin", "key 'name' given twice"),
-    "no_host": ("http://", "is not a valid URL"),
-    "empty_host": ("http:///x", "is not a valid URL"),
-    "non_ascii_url": ("{url}/caf\u00e9", "is not a valid URL"),
-    "raw_byte_url": ("{url}/\udc80", "is not a valid URL"),
-    "control_char_url": ("{url}/a\x01b", "is not a valid URL"),
-    "delete_char_url": ("{url}/a\x7fb", "is not a valid URL"),
-}
-
-
-class ListErrorTest(FetchTestCase):
-    """Bad lists: exit 2, an error naming the line, no request, nothing written."""
-
-    def assertListError(self, lines, where, message, listfile="urls.txt"):
-        """Exit 2 and an error line `rankpool: error: WHERE: ...MESSAGE...`."""
-        if lines is not None:
-            self.write_list(lines, listfile)
-        before = self.snapshot()
-        result = self.fetch(None, ranks=3, listfile=listfile)
-        self.assertEqual(result.code, USAGE, result.out + result.err)
-        self.assertEqual(result.out, "")
-        self.assertTrue([line for line in result.err.splitlines()
-                         if line.startswith(f"rankpool: error: {where}: ") and message in line], result.err)
-        self.assertEqual(self.server.hits(), 0)
-        self.assertEqual(self.snapshot(), before)
-
-    def test_missing_list(self):
-        self.assertListError(None, "nothere.txt", "cannot read the URL list: No such file or directory",
-                             listfile="nothere.txt")
-
-    def test_list_is_a_folder(self):
-        (self.dir / "lists").mkdir()
-        self.assertListError(None, "lists", "", listfile="lists")
-
-
-def bad_line_test(line, message):
-    def test(self):
-        good = self.url("/x.bin")
-        lines = [f"{good} name=one.bin", "# a comment", "", line.format(url=self.url("/y.bin")), good]
-        self.assertListError(lines, "urls.txt:4", message)
-    return test
-
-
-for name, case in BAD_LINES.items():
-    setattr(ListErrorTest, f"test_{name}", bad_line_test(*case))
 
 
 class ListFormatTest(FetchTestCase):

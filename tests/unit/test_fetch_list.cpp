@@ -74,11 +74,12 @@ TEST_CASE("names come from name= then a unique safe last segment then file{i}", 
         "https://h/dir/\n"                         // empty segment -> file4
         "https://h\n"                              // no path -> file5
         "https://h/a%20b.png\n"                    // '%' is not safe -> file6
+        "https://h/a..b\n"                         // no name= could hold "a..b" -> file7
         "https://h/other name=file0\n"             // explicit wins; fallbacks step around it
         "https://h/explicit.bin name=cat.jpg2\n",
         "urls.txt");
     CHECK(assign_names(entries) == std::vector<std::string>{"file0-1", "file1", "cat.jpg", "file3", "file4", "file5",
-                                                            "file6", "file0", "cat.jpg2"});
+                                                            "file6", "file7", "file0", "cat.jpg2"});
 }
 
 TEST_CASE("the tutorial's list of one URL ten times gives file0 to file9", "[fetch][names]") {
