@@ -7,12 +7,10 @@
 
 #include <csignal>
 
-
+#include "cli/command_line.hpp"
 #include "cli/fetch_command.hpp"
-#include "cli/fetch_options.hpp"
 #include "cli/parse_and_run.hpp"
 #include "cli/square_command.hpp"
-#include "cli/square_options.hpp"
 #include "h5/error.hpp"
 #include "mpi/environment.hpp"
 #include "util/error.hpp"
@@ -36,28 +34,21 @@ std::string version_text() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Past a file-size limit (ulimit -f) a write then fails with EFBIG, which is reported like a
+    // full disk, instead of SIGXFSZ killing the process without a word.
+    std::signal(SIGXFSZ, SIG_IGN);
     rankpool::mpi::Environment mpi_environment(argc, argv);
     rankpool::h5::silence_errors();
     const bool prints = rankpool::mpi::rank() == 0;
     rankpool::install_interrupt_handlers(prints);
-    // Past a file-size limit (ulimit -f) a write then fails with EFBIG, which is reported like a
-    // full disk, instead of SIGXFSZ killing the process without a word.
-    std::signal(SIGXFSZ, SIG_IGN);
     // Destroyed when main returns, before MPI_Finalize: the work is over then, whatever its outcome.
     struct DefaultInterruptsAfterWork {
         ~DefaultInterruptsAfterWork() { rankpool::restore_default_interrupts(); }
     } after_work;
 
-    CLI::App app("rankpool: MPI scientific computing the tutorial's way, done well", "rankpool");
-    app.set_version_flag("--version", version_text);
-    app.require_subcommand(1);
-    rankpool::SquareOptions square_options;
-    const CLI::App& square = rankpool::cli::add_square_command(app, square_options);
-    rankpool::fetch::FetchOptions fetch_options;
-    rankpool::cli::add_fetch_command(app, fetch_options);
-
-    return rankpool::cli::parse_and_run(app, argc, argv, "rankpool", [&] {
-        if (square.parsed()) return rankpool::cli::run_square_command(square_options);
-        return rankpool::cli::run_fetch_command(fetch_options);  // require_subcommand(1): one of the two
+    rankpool::cli::CommandLine command_line(version_text);
+    return rankpool::cli::parse_and_run(command_line.app, argc, argv, "rankpool", [&] {
+        if (command_line.square->parsed()) return rankpool::cli::run_square_command(command_line.square_options);
+        return rankpool::cli::run_fetch_command(command_line.fetch_options);  // require_subcommand(1): one of the two
     });
 }

@@ -107,6 +107,8 @@ public:
             try {  // a full disk or quota fails this file now, not after part of it
                 check_room(part_.final_path(), static_cast<std::uint64_t>(total - part_.size()), "the download",
                            "choose another --out");
+                check_room(part_.final_path(), static_cast<std::uint64_t>(total), "the download", "choose another --out",
+                           RoomKind::file_size_limit_only);  // ulimit -f bounds the whole file, resumed or not
             } catch (const Error& e) {
                 return stop(e.what(), false);
             }

@@ -54,6 +54,8 @@ PartFile::PartFile(const std::filesystem::path& folder, const std::string& final
         if (fd_ >= 0 && !hold_lock()) {  // remove_abandoned_parts took it in the moment before the lock
             ::close(fd_);
             fd_ = -1;
+            ::unlink(temp_.c_str());  // if it is still there
+            if (tries > 100) fail(temp_, "cannot lock the temporary file");
         }
     }
 }
@@ -68,7 +70,8 @@ void remove_abandoned_parts(const std::filesystem::path& folder) {
     std::error_code ec;  // a folder that cannot be listed has nothing to clean
     for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
         if (!is_part_name(entry.path().filename().string())) continue;
-        const int fd = ::open(entry.path().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        // Writable: NFS emulates flock with POSIX locks, and an exclusive one needs a writable file.
+        const int fd = ::open(entry.path().c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) continue;
         if (::flock(fd, LOCK_EX | LOCK_NB) == 0) ::unlink(entry.path().c_str());  // its writer is gone
         ::close(fd);
@@ -100,11 +103,13 @@ void PartFile::restart() {
 
 void PartFile::commit() {
     if (::fsync(fd_) != 0) fail(final_, "cannot flush");
-    ::close(fd_);
-    fd_ = -1;
+    // Renamed while still open, so locked: another job's remove_abandoned_parts cannot take it
+    // in between.
     if (::rename(temp_.c_str(), final_.c_str()) != 0) fail(final_, "cannot move the download into place");
     committed_ = true;
     on_interrupt_.reset();
+    ::close(fd_);
+    fd_ = -1;
 }
 
 }  // namespace rankpool::fetch

@@ -47,19 +47,6 @@ void check_url(std::string_view url, const std::string& where) {
         throw UsageError(where + "'" + std::string(url) + "' is not a valid URL: " + curl_url_strerror(code));
 }
 
-// Well-formed UTF-8 byte sequences: the JSON report and terminals need them.
-bool valid_utf8(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        const int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-        if (extra < 0 || i + static_cast<std::size_t>(extra) >= text.size()) return false;
-        for (int k = 1; k <= extra; ++k)
-            if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
-        i += static_cast<std::size_t>(extra) + 1;
-    }
-    return true;
-}
-
 void add_field(ListEntry& entry, std::string_view field, const std::string& where) {
     const auto eq = field.find('=');
     if (eq == std::string_view::npos)

@@ -1,10 +1,13 @@
 #include "h5/dataset.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <vector>
 
 #include "h5/file.hpp"
 #include "util/error.hpp"
+
+namespace fs = std::filesystem;
 
 namespace rankpool::h5 {
 
@@ -36,6 +39,25 @@ std::string found_list(hid_t file) {
         text += (i ? ", " : "") + names[i];
     if (names.size() > shown) text += ", ... (" + std::to_string(names.size()) + " in all)";
     return text;
+}
+
+// A virtual dataset takes its values from datasets in other files, and HDF5 reads fill values
+// for a source file it cannot find, without a word: every source file must be there. (Relative
+// names are looked up next to the virtual dataset's file, then from the working folder; names
+// with printf-style patterns are left to HDF5.)
+void check_virtual_sources(hid_t create, const std::string& label, const std::string& file_name) {
+    std::size_t count = 0;
+    check(H5Pget_virtual_count(create, &count), label + ": cannot read its virtual layout");
+    const fs::path folder = fs::path(file_name).parent_path();
+    for (std::size_t i = 0; i < count; ++i) {
+        std::string source(static_cast<std::size_t>(std::max<ssize_t>(H5Pget_virtual_filename(create, i, nullptr, 0), 0)), '\0');
+        H5Pget_virtual_filename(create, i, source.data(), source.size() + 1);
+        if (source.empty() || source == "." || source.find('%') != std::string::npos) continue;
+        std::error_code ec;
+        if (fs::exists(folder / source, ec) || fs::exists(source, ec)) continue;
+        throw Error(label + ": is a virtual dataset whose source file " + source +
+                    " is missing (HDF5 would read fill values for its part); put it next to " + file_name);
+    }
 }
 
 std::string shape_text(const std::vector<hsize_t>& dims) {
@@ -81,6 +103,7 @@ Dataset1D open_1d(hid_t file, const std::string& name, const std::string& file_l
     // reader allocating without end instead of failing. Real chunks are 1-D, not empty and under
     // HDF5's limit of 4 GiB.
     const Handle create = checked(H5Dget_create_plist(dataset.id()), H5Pclose, label + ": cannot read its layout");
+    if (H5Pget_layout(create.id()) == H5D_VIRTUAL) check_virtual_sources(create.id(), label, file_label);
     if (H5Pget_layout(create.id()) == H5D_CHUNKED) {
         hsize_t chunk = 0;
         const int chunk_rank = H5Pget_chunk(create.id(), 1, &chunk);

@@ -14,14 +14,22 @@ namespace {
 thread_local int system_errno = 0;
 
 // HDF5's file drivers describe a failed call as "file write failed: time = ..., filename = ...,
-// file descriptor = 17, errno = 28, error message = 'No space left on device', buf = ...".
-// Keeps "file write failed: No space left on device" and remembers the errno.
+// file descriptor = 17, errno = 28, error message = 'No space left on device', buf = ..." or
+// "unable to open file: name = 'x.h5', errno = 2, ...". Keeps "file write failed: No space left
+// on device" and "unable to open file: x.h5: No such file or directory", and remembers the errno.
 std::string shorten_system_error(std::string line) {
     const std::size_t errno_at = line.find("errno = ");
-    if (errno_at == std::string::npos) return line;
+    if (errno_at == std::string::npos) {  // no errno: the call's arguments say nothing a user needs
+        const std::size_t arguments = line.find(": time = ");
+        return arguments == std::string::npos ? line : line.substr(0, arguments);
+    }
     system_errno = std::atoi(line.c_str() + errno_at + 8);
     const std::size_t colon = line.find(": ");
-    return line.substr(0, colon == std::string::npos ? 0 : colon + 2) + std::strerror(system_errno);
+    std::string text = line.substr(0, colon == std::string::npos ? 0 : colon + 2);
+    const std::size_t name_at = line.find(" name = '");  // an open's file name (not a write's "filename")
+    const std::size_t name_end = name_at == std::string::npos ? name_at : line.find('\'', name_at + 9);
+    if (name_end != std::string::npos) text += line.substr(name_at + 9, name_end - name_at - 9) + ": ";
+    return text + std::strerror(system_errno);
 }
 
 herr_t collect(unsigned /*n*/, const H5E_error2_t* entry, void* data) {
@@ -46,9 +54,11 @@ std::string error_stack() {
     H5Eclear2(H5E_DEFAULT);
     // The innermost entries say what actually went wrong; the outer ones repeat the API call.
     std::string text;
-    for (std::size_t i = 0; i < lines.size() && i < 3; ++i) {
+    for (std::size_t i = 0, shown = 0; i < lines.size() && shown < 3; ++i) {
+        if (text.find(lines[i]) != std::string::npos) continue;  // "unable to open file" twice, say
         if (!text.empty()) text += "; ";
         text += lines[i];
+        ++shown;
     }
     return text.empty() ? "HDF5 reported no details" : text;
 }

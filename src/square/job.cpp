@@ -22,15 +22,18 @@ std::uint64_t Job::output_bytes() const {
     return bytes;
 }
 
-void Job::explain_write_failure(const Error& e) {
-    // MPI-IO does not pass the errno on: then a file system with less room left than the
-    // output needs tells.
+void Job::throw_if_out_of_room(const Error& e) {
+    // MPI-IO does not pass the errno on: then a file system that is (nearly) full tells.
+    constexpr std::uint64_t nearly_full = 1 << 20;
+    const int error_number = h5::last_system_errno();
     const std::optional<FileRoom> room = room_for_new_file(options.output.parent_path());
-    if (!is_out_of_room(h5::last_system_errno()) && !(room && room->bytes < output_bytes())) throw;
+    if (!is_out_of_room(error_number) && !(error_number == 0 && room && room->bytes < nearly_full)) return;
     // The temporary file is given up. Emptied now, it gives HDF5 the room to flush and close it:
     // a file whose close fails makes HDF5 1.10 crash at MPI_Finalize. (Not so past a file-size
     // limit, which is why pipeline.cpp checks that one before writing even a compressed output.)
-    if (is_root() && files.output) ::truncate(files.output->temp_path().c_str(), 0);
+    if (is_root() && files.output) {
+        [[maybe_unused]] const int truncated = ::truncate(files.output->temp_path().c_str(), 0);  // best effort
+    }
     throw Error(options.output.string() + ": " + e.what() + " (out of room: the output needs " +
                 format_bytes(output_bytes()) + "); free some space, or choose another --output");
 }

@@ -77,10 +77,12 @@ struct Job {
         try {
             write();
         } catch (const Error& e) {
-            explain_write_failure(e);
+            throw_if_out_of_room(e);
+            throw;
         }
     }
-    [[noreturn]] void explain_write_failure(const Error& e);
+    // Throws the explained error when `e`, a failed write of the output, ran out of room.
+    void throw_if_out_of_room(const Error& e);
     std::int64_t my_count() const { return partition.counts[rank]; }
     std::int64_t my_offset() const { return partition.displs[rank]; }
 };

@@ -20,12 +20,12 @@ std::optional<FileRoom> room_for_new_file(const fs::path& folder, RoomKind kind)
     if (kind == RoomKind::disk_and_file_size_limit && ::statvfs(where.c_str(), &vfs) == 0) {
         // root may also use the blocks reserved for it
         const std::uint64_t blocks = ::geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail;
-        room = FileRoom{blocks * vfs.f_frsize, "free on the file system of " + where.string()};
+        room = FileRoom{blocks * vfs.f_frsize, false, where.string()};
     }
     struct rlimit size_limit {};
     if (::getrlimit(RLIMIT_FSIZE, &size_limit) == 0 && size_limit.rlim_cur != RLIM_INFINITY &&
         (!room || size_limit.rlim_cur < room->bytes))
-        room = FileRoom{size_limit.rlim_cur, "the file-size limit (ulimit -f)"};
+        room = FileRoom{size_limit.rlim_cur, true, where.string()};
     return room;
 }
 
@@ -33,11 +33,11 @@ void check_room(const fs::path& file, std::uint64_t needed, const std::string& w
                 RoomKind kind) {
     const std::optional<FileRoom> room = room_for_new_file(file.parent_path(), kind);
     if (!room || needed <= room->bytes) return;
-    const bool disk = room->limit.starts_with("free");
-    const std::string has = disk ? "only " + format_bytes(room->bytes) + " are " + room->limit
-                                 : room->limit + " allows only " + format_bytes(room->bytes);
-    throw Error(file.string() + ": " + what + " needs " + format_bytes(needed) + ", but " + has + "; " +
-                (disk ? "free some space, or " : "raise it, or ") + alternative);
+    const std::string has = room->file_size_limit
+                                ? "the file-size limit (ulimit -f) allows only " + format_bytes(room->bytes) + "; raise it"
+                                : "only " + format_bytes(room->bytes) + " are free on the file system of " + room->folder +
+                                      "; free some space";
+    throw Error(file.string() + ": " + what + " needs " + format_bytes(needed) + ", but " + has + ", or " + alternative);
 }
 
 bool is_out_of_room(int error_number) {

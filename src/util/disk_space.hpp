@@ -12,7 +12,8 @@ namespace rankpool {
 
 struct FileRoom {
     std::uint64_t bytes;
-    std::string limit;  // "free on the file system of FOLDER", or "the file-size limit (ulimit -f)"
+    bool file_size_limit;  // the limit is ulimit -f, not the free space
+    std::string folder;
 };
 
 enum class RoomKind { disk_and_file_size_limit, file_size_limit_only };
@@ -22,7 +23,7 @@ std::optional<FileRoom> room_for_new_file(const std::filesystem::path& folder,
                                           RoomKind kind = RoomKind::disk_and_file_size_limit);
 
 // Throws Error "FILE: WHAT needs X, but only Y are free on the file system of FOLDER; free some
-// space, or ALTERNATIVE" (or "... but the file-size limit (ulimit -f) allows only Y; raise it,
+// space, or ALTERNATIVE" (or "..., but the file-size limit (ulimit -f) allows only Y; raise it,
 // or ALTERNATIVE") when `needed` bytes do not fit.
 void check_room(const std::filesystem::path& file, std::uint64_t needed, const std::string& what,
                 const std::string& alternative, RoomKind kind = RoomKind::disk_and_file_size_limit);

@@ -127,6 +127,8 @@ CASES = {
     "dataset_external_link_to_missing_file": square_input("links.h5:/external", "file name = 'missing.h5'"),
     "dataset_dangling_soft_link": square_input("links.h5:/soft", "unable to follow symbolic link"),
     "dataset_external_raw_data_missing": square_input("links.h5:/raw", "unable to open external raw data file"),
+    "dataset_virtual_source_missing": square_input("links.h5:/virtual", "links.h5:/virtual: is a virtual dataset "
+                                                   "whose source file gone.h5 is missing"),
     # --- square: outputs --------------------------------------------------------------------------
     "output_under_file": square("--n", "10", "--output", "somefile.txt/out.h5",
                                 message="cannot create the folder somefile.txt"),
@@ -291,6 +293,7 @@ class BadInputTest(TempDirTestCase):
             f["external"] = h5py.ExternalLink("missing.h5", "/numbers")
             f["soft"] = h5py.SoftLink("/nothere")
             f.create_dataset("raw", shape=(10,), dtype="<i8", external=[("missing.raw", 0, 80)])
+            f.create_virtual_dataset("virtual", virtual_layout("gone.h5"), fillvalue=-1)
         write_input(self.dir / "lzf.h5", np.arange(100), compression="lzf")  # h5py's own filter
         write_input(self.dir / "corrupt.h5", np.arange(10_000), chunks=(1000,), compression="gzip")
         with h5py.File(self.dir / "corrupt.h5", "r") as f:
@@ -398,6 +401,22 @@ class OddButValidInputTest(TempDirTestCase):
             f.create_dataset("numbers", shape=(6,), dtype="<i8", fillvalue=7)
         self.square("--input", "fill.h5", "--output", "out.h5", "--head", "0")
         self.assertSquared(self.dir / "out.h5", np.full(6, 7, dtype="<i8"))
+
+    def test_virtual_dataset_with_its_sources(self):
+        """A virtual dataset reads through to its source files (here in a subfolder, named relative to it)."""
+        (self.dir / "parts").mkdir()
+        write_input(self.dir / "parts" / "source.h5", np.arange(10, dtype="<i8"))
+        with h5py.File(self.dir / "parts" / "view.h5", "w") as f:
+            f.create_virtual_dataset("numbers", virtual_layout("source.h5"), fillvalue=-1)
+        self.square("--input", "parts/view.h5", "--output", "out.h5", "--head", "0")
+        self.assertSquared(self.dir / "out.h5", np.arange(10, dtype="<i8"))
+
+
+def virtual_layout(source_file):
+    """A 1-D virtual dataset of 10 int64 values, all from /numbers of `source_file`."""
+    layout = h5py.VirtualLayout(shape=(10,), dtype="<i8")
+    layout[:] = h5py.VirtualSource(source_file, "numbers", shape=(10,))
+    return layout
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Two rankpool jobs at once in the same folder never corrupt each other's files: square jobs writing
 different outputs (or even the same one), fetch jobs downloading into the same --out -- one of them
 starting while the other's downloads are in flight, with the same file names."""
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -15,11 +17,16 @@ from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate, read  #
 
 def start(args, cwd, ranks=2):
     return subprocess.Popen([*MPIEXEC.split(), "-q", "--oversubscribe", "-np", str(ranks), BINARY, *map(str, args)],
-                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def finish(test, proc, timeout=120):
-    out, err = proc.communicate(timeout=timeout)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # mpirun and its ranks
+        proc.communicate()
+        raise AssertionError(f"a job outlived {timeout} s") from None
     test.assertEqual(proc.returncode, 0, out + err)
     return out
 
@@ -59,7 +66,7 @@ class FetchConcurrencyTest(FetchTestCase):
         # Job A downloads slowly (the server pauses after each 16 KiB); job B starts while A's temporary files
         # exist, with some of the same names (its own URLs, other bytes) and some of its own. B's clean-up of
         # abandoned temporary files must leave A's alone; every final file is whole and one job's.
-        a = [self.url(f"/a/f{i}.bin", size=200_000, drip=0.1) for i in range(4)]
+        a = [self.url(f"/a/f{i}.bin", size=200_000, drip=0.25) for i in range(4)]  # about 3 s each
         b = [self.url(f"/b/f{i}.bin", size=150_000) for i in range(2)] + \
             [self.url(f"/b/g{i}.bin", size=150_000) for i in range(3)]
         self.write_list(a, "a.txt")
@@ -71,6 +78,7 @@ class FetchConcurrencyTest(FetchTestCase):
             time.sleep(0.05)
         job_b = start(["fetch", "b.txt", "--out", "shared", "--report", "b.json", "--force"], self.dir, ranks=2)
         finish(self, job_b)
+        self.assertIsNone(job_a.poll(), "job A ended before job B: they did not overlap")
         finish(self, job_a)
         names = files_under(self.dir / "shared")
         self.assertEqual(names, [f"f{i}.bin" for i in range(4)] + [f"g{i}.bin" for i in range(3)])

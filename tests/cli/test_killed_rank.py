@@ -67,7 +67,12 @@ class FetchKilledRankTest(FetchTestCase):
                 out_dir = self.dir / f"out{victim}"
                 run = Interruptible(["fetch", "urls.txt", "--out", out_dir.name, "--schedule", "dynamic"], self.dir,
                                     ranks=3)
-                code, out, err, seconds = run.interrupt(f"kill rank {victim}", after=4)
+                # Strike once the fast files are done and every rank (rank 0 on its download thread) is in
+                # the middle of a slow one.
+                run.wait_until(lambda: sum(name.endswith(".bin") for name in files_under(out_dir)) == 4 and
+                               sum(".part-" in name for name in files_under(out_dir)) == 3,
+                               "4 finished files and 3 downloads in flight")
+                code, out, err, seconds = run.interrupt(f"kill rank {victim}")
                 self.assertNotEqual(code, 0, out + err)
                 self.assertLess(seconds, 10, "the job did not end promptly")
                 finished = [f"f{i}.bin" for i in range(4)]

@@ -1,7 +1,7 @@
 // Fuzz target: `rankpool square --input FILE[:/DATASET]` (square/options.cpp) and the whole
-// command line, through the real parser: the CLI11 app of cli/main.cpp with both subcommands
-// (cli/square_options.cpp, cli/fetch_options.cpp). The input is argv after the program name,
-// one argument per NUL-separated piece. Nothing runs a job.
+// command line, through the real parser: cli/command_line.cpp, the CLI11 app main() parses.
+// The input is argv after the program name, one argument per NUL-separated piece. Nothing runs
+// a job.
 //
 // Expected: CLI11's ParseError for a bad command line (its message and --help are rendered too,
 // as main() does). A crash, sanitizer report or any other exception escaping parse() is a bug,
@@ -19,8 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/fetch_options.hpp"
-#include "cli/square_options.hpp"
+#include "cli/command_line.hpp"
 #include "square/options.hpp"
 
 namespace {
@@ -79,14 +78,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (args.size() > 64) return 0;  // longer command lines only repeat what shorter ones test
     for (std::size_t i = 1; i < args.size(); ++i) check_input_spec(args[i]);
 
-    // As in cli/main.cpp (minus the version text, which asks HDF5 and MPI).
-    CLI::App app("rankpool: fuzzed", "rankpool");
-    app.set_version_flag("--version", std::string("rankpool fuzz"));
-    app.require_subcommand(1);
-    rankpool::SquareOptions square_options;
-    const CLI::App& square = rankpool::cli::add_square_command(app, square_options);
-    rankpool::fetch::FetchOptions fetch_options;
-    const CLI::App& fetch = rankpool::cli::add_fetch_command(app, fetch_options);
+    // main()'s command line (its version text asks HDF5 and MPI: not here).
+    rankpool::cli::CommandLine command_line([] { return std::string("rankpool fuzz"); });
+    CLI::App& app = command_line.app;
 
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
@@ -99,8 +93,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (std::getenv("RANKPOOL_FUZZ_VERBOSE") != nullptr) std::fprintf(stderr, "  %s: %s\n", e.get_name().c_str(), e.what());
         return 0;
     }
-    require(square.parsed() != fetch.parsed(), "exactly one subcommand");
-    if (square.parsed()) check_square(square_options);
-    else check_fetch(fetch_options);
+    require(command_line.square->parsed() != command_line.fetch->parsed(), "exactly one subcommand");
+    if (command_line.square->parsed()) check_square(command_line.square_options);
+    else check_fetch(command_line.fetch_options);
     return 0;
 }

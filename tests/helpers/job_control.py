@@ -37,11 +37,15 @@ class Interruptible:
 
     def wait_for(self, text, timeout=60):
         """Waits until a line of stderr contains `text`."""
+        self.wait_until(lambda: any(text in line for line in self.err), f"{text!r} on stderr", timeout)
+
+    def wait_until(self, condition, what, timeout=60):
+        """Waits, while the job runs, until condition() holds."""
         deadline = time.monotonic() + timeout
-        while not any(text in line for line in self.err):
+        while not condition():
             self.assert_running()
             if time.monotonic() > deadline:
-                raise AssertionError(f"no {text!r} on stderr within {timeout} s:\n{''.join(self.err)}")
+                raise AssertionError(f"no {what} within {timeout} s:\n{''.join(self.err)}")
             time.sleep(0.05)
 
     def interrupt(self, how, after=0):
@@ -73,10 +77,16 @@ class Interruptible:
         return self.proc.returncode, "".join(self.out), "".join(self.err), seconds
 
     def ranks(self):
-        """The rank processes under mpirun, by rank (Open MPI starts them in rank order)."""
+        """The rank processes under mpirun, by rank (OMPI_COMM_WORLD_RANK in each one's environment)."""
         pids = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()
-        assert pids, "no rank processes found under mpirun"
-        return sorted(int(pid) for pid in pids)
+        by_rank = {}
+        for pid in pids:
+            environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            rank = [v for v in environment if v.startswith(b"OMPI_COMM_WORLD_RANK=")]
+            if rank:
+                by_rank[int(rank[0].split(b"=")[1])] = int(pid)
+        assert by_rank and sorted(by_rank) == list(range(len(by_rank))), f"rank processes under mpirun: {by_rank}"
+        return [by_rank[rank] for rank in sorted(by_rank)]
 
     def assert_running(self):
         if self.proc.poll() is not None:
