@@ -124,7 +124,9 @@ public:
         try {
             part_.append(bytes, size);
         } catch (const Error& e) {  // disk full, quota: this file fails, the others go on
-            return stop(e.what() + (expected_bytes_ ? " (the file needs " + format_bytes(static_cast<std::uint64_t>(*expected_bytes_)) + ")" : std::string()), false);
+            std::string reason = e.what();
+            if (expected_bytes_) reason += " (the file needs " + format_bytes(static_cast<std::uint64_t>(*expected_bytes_)) + ")";
+            return stop(reason, false);
         }
         hash_.update(bytes, size);
         return true;

@@ -50,7 +50,8 @@ void check_virtual_sources(hid_t create, const std::string& label, const std::st
     check(H5Pget_virtual_count(create, &count), label + ": cannot read its virtual layout");
     const fs::path folder = fs::path(file_name).parent_path();
     for (std::size_t i = 0; i < count; ++i) {
-        std::string source(static_cast<std::size_t>(std::max<ssize_t>(H5Pget_virtual_filename(create, i, nullptr, 0), 0)), '\0');
+        const ssize_t length = H5Pget_virtual_filename(create, i, nullptr, 0);
+        std::string source(static_cast<std::size_t>(std::max<ssize_t>(length, 0)), '\0');
         H5Pget_virtual_filename(create, i, source.data(), source.size() + 1);
         if (source.empty() || source == "." || source.find('%') != std::string::npos) continue;
         std::error_code ec;

@@ -16,7 +16,8 @@ void LocalTimes::add(const std::string& name, double seconds) {
 }
 
 std::uint64_t Job::output_bytes() const {
-    const std::uint64_t squared = dtype_size(result.dtype_out), numbers = options.input ? 0 : dtype_size(result.dtype_in);
+    const std::uint64_t squared = dtype_size(result.dtype_out);
+    const std::uint64_t numbers = options.input ? 0 : dtype_size(result.dtype_in);  // a generated input is stored too
     std::uint64_t bytes = 0;
     if (__builtin_mul_overflow(static_cast<std::uint64_t>(result.n), squared + numbers, &bytes)) return UINT64_MAX;
     return bytes;

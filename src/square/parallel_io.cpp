@@ -56,7 +56,8 @@ void write_collectively(Job& job, hid_t file, const std::string& name, std::span
     // zero-sized contiguous dataset); n is the same on every rank, so they all skip together.
     if (job.result.n > 0)
         mpi::agree(job.comm, [&] {
-            job.write_output_step([&] { h5::write_slice<V>(dataset.id(), job.my_offset(), values, transfer, "dataset " + name); });
+            job.write_output_step(
+                [&] { h5::write_slice<V>(dataset.id(), job.my_offset(), values, transfer, "dataset " + name); });
             job.result.no_collective_causes.push_back({phase, h5::no_collective_causes(transfer)});
         });
     mpi::agree(job.comm, [&] { attributes(dataset.id()); });

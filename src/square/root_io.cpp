@@ -48,7 +48,8 @@ void run_typed(Job& job) {
         job.time_local("write_input", [&] {
             if (!job.is_root()) return;
             job.write_output_step([&] {
-                const h5::Handle numbers = h5::write_1d<T>(job.files.output_file.id(), "/numbers", data.span(), output_layout(o));
+                const h5::Handle numbers =
+                    h5::write_1d<T>(job.files.output_file.id(), "/numbers", data.span(), output_layout(o));
                 write_numbers_attributes(job, numbers.id());
             });
         });
@@ -76,8 +77,9 @@ void run_typed(Job& job) {
         if (!job.is_root()) return;
         job.write_output_step([&] {
             {  // the dataset must be closed before the file, or the file's close defers the flush
-                const h5::Handle squared = h5::write_1d<Out>(job.files.output_file.id(), "/squared",
-                                                             std::span<const Out>(out, static_cast<std::size_t>(n)), output_layout(o));
+                const h5::Handle squared =
+                    h5::write_1d<Out>(job.files.output_file.id(), "/squared",
+                                      std::span<const Out>(out, static_cast<std::size_t>(n)), output_layout(o));
                 write_squared_attributes(job, squared.id());
             }
             h5::close(job.files.output_file, job.files.output->final_path());
