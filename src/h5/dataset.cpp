@@ -100,12 +100,14 @@ Dataset1D open_1d(hid_t file, const std::string& name, const std::string& file_l
     hsize_t size = 0;
     H5Sget_simple_extent_dims(space.id(), &size, nullptr);
 
-    // A damaged chunk layout (found by fuzzing: 0-D chunks of a 1-D dataset) sends HDF5 1.10's
-    // reader allocating without end instead of failing. Real chunks are 1-D, not empty and under
+    // A virtual dataset's sources must be there (see check_virtual_sources). A damaged chunk
+    // layout (found by fuzzing: 0-D chunks of a 1-D dataset) sends HDF5 1.10's reader
+    // allocating without end instead of failing; real chunks are 1-D, not empty and under
     // HDF5's limit of 4 GiB.
     const Handle create = checked(H5Dget_create_plist(dataset.id()), H5Pclose, label + ": cannot read its layout");
-    if (H5Pget_layout(create.id()) == H5D_VIRTUAL) check_virtual_sources(create.id(), label, file_label);
-    if (H5Pget_layout(create.id()) == H5D_CHUNKED) {
+    const H5D_layout_t layout = H5Pget_layout(create.id());
+    if (layout == H5D_VIRTUAL) check_virtual_sources(create.id(), label, file_label);
+    if (layout == H5D_CHUNKED) {
         hsize_t chunk = 0;
         const int chunk_rank = H5Pget_chunk(create.id(), 1, &chunk);
         check(chunk_rank, label + ": cannot read its chunk layout");

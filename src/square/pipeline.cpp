@@ -99,7 +99,7 @@ void check_chunk_size(const Job& job) {
 // Rank 0: the output's datasets must fit the file system and the file-size limit (ulimit -f)
 // before any work. A compressed output's size is not known in advance: a full disk then stops
 // the write itself, but the file-size limit is held against the uncompressed size, because
-// HDF5 cannot close a file it could not write to the end (see Job::explain_write_failure).
+// HDF5 cannot close a file it could not write to the end (see Job::throw_if_out_of_room).
 void check_disk_space(const Job& job) {
     const std::string what = "the output (" + std::to_string(job.result.n) + " values" +
                              (job.options.compress ? ", uncompressed)" : ")");
