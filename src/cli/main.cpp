@@ -2,8 +2,8 @@
 // Every rank parses the same arguments; only rank 0 prints. Errors every rank agreed on end
 // normally with exit code 1 (2 for usage errors); an error only one rank knows about ends
 // the whole job with MPI_Abort so no rank is left waiting.
-#include <CLI/CLI.hpp>
 #include <hdf5.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 
@@ -11,7 +11,7 @@
 #include "cli/fetch_command.hpp"
 #include "cli/parse_and_run.hpp"
 #include "cli/square_command.hpp"
-#include "h5/error.hpp"
+#include "h5/error_stack.hpp"
 #include "mpi/environment.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
@@ -27,8 +27,8 @@ std::string version_text() {
 #else
     const char* flavour = " (serial)";
 #endif
-    return "rankpool " RANKPOOL_VERSION "\nMPI: " + rankpool::mpi::library_version() + "\nHDF5: " +
-           std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release) + flavour;
+    return "rankpool " RANKPOOL_VERSION "\nMPI: " + rankpool::mpi::library_version() +
+           "\nHDF5: " + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release) + flavour;
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ template <class T>
 CLI::Option* add_number_option(CLI::App& app, const std::string& name, T& value, const std::string& help,
                                T min = std::numeric_limits<T>::min(), T max = std::numeric_limits<T>::max()) {
     auto* option = app.add_option_function<std::string>(
-        name, [&value](const std::string& text) {
+        name,
+        [&value](const std::string& text) {
             T parsed{};
             // from_chars only fails or stops early on bad text; the bounds are checked below.
             const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
@@ -29,7 +30,8 @@ CLI::Option* add_number_option(CLI::App& app, const std::string& name, T& value,
             T parsed{};
             const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
             if (error != std::errc() || end != text.data() + text.size() || parsed < min || parsed > max)
-                return "'" + text + "' is not a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+                return "'" + text + "' is not a whole number from " + std::to_string(min) + " to " +
+                       std::to_string(max);
             return {};
         },
         ""));
@@ -42,8 +44,8 @@ CLI::Option* add_number_option(CLI::App& app, const std::string& name, T& value,
 inline std::optional<double> parse_seconds(const std::string& text, double min, bool min_allowed, double max) {
     double parsed = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-    if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(parsed) ||
-        parsed < min || (parsed == min && !min_allowed) || parsed > max)
+    if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(parsed) || parsed < min ||
+        (parsed == min && !min_allowed) || parsed > max)
         return std::nullopt;
     return parsed;
 }
@@ -53,7 +55,8 @@ inline CLI::Option* add_seconds_option(CLI::App& app, const std::string& name, d
     auto* option = app.add_option_function<std::string>(
         name,
         [&value, zero_allowed, max](const std::string& text) {
-            if (const auto seconds = parse_seconds(text, 0, zero_allowed, max)) value = *seconds;  // else: the check says why
+            if (const auto seconds = parse_seconds(text, 0, zero_allowed, max))
+                value = *seconds;  // else: the check says why
         },
         help);
     option->check(CLI::Validator(

@@ -20,17 +20,18 @@ CLI::App& add_square_command(CLI::App& app, SquareOptions& options) {
 
     auto* n = add_number_option<std::int64_t>(cmd, "--n", options.n, "Number of values to generate", 0);
     auto* seed = add_number_option<std::uint64_t>(cmd, "--seed", options.seed, "Seed of the counter-based generator");
-    auto* dtype = cmd.add_option_function<std::string>(
-                         "--dtype", [&](const std::string& name) { options.dtype = *parse_dtype(name); },
-                         "Type of the generated values: " + dtype_choices() +
-                             " (integers in [1, 99], floats in [1, 100))")
-                      ->check(CLI::Validator(
-                          [](std::string& name) {
-                              return parse_dtype(name) ? std::string() : "unknown dtype '" + name + "'; choose one of " + dtype_choices();
-                          },
-                          ""))
-                      ->type_name("DTYPE")
-                      ->default_str("int64");
+    auto* dtype =
+        cmd.add_option_function<std::string>(
+               "--dtype", [&](const std::string& name) { options.dtype = *parse_dtype(name); },
+               "Type of the generated values: " + dtype_choices() + " (integers in [1, 99], floats in [1, 100))")
+            ->check(CLI::Validator(
+                [](std::string& name) {
+                    return parse_dtype(name) ? std::string()
+                                             : "unknown dtype '" + name + "'; choose one of " + dtype_choices();
+                },
+                ""))
+            ->type_name("DTYPE")
+            ->default_str("int64");
     input->excludes(n)->excludes(seed)->excludes(dtype);
 
     cmd.add_option("--output", options.output, "HDF5 file to write (/numbers when generated, /squared)")
@@ -46,13 +47,16 @@ CLI::App& add_square_command(CLI::App& app, SquareOptions& options) {
         ->default_str("root");
     add_number_option<std::int64_t>(cmd, "--chunk", options.chunk,
                                     "Store the datasets in HDF5 chunks of this many elements (default: contiguous; "
-                                    "1048576 with --compress)", 1);
-    add_number_option<int>(cmd, "--compress", options.compress, "gzip level 1-9 for the datasets (chunked, byte-shuffled)", 1, 9)
+                                    "1048576 with --compress)",
+                                    1);
+    add_number_option<int>(cmd, "--compress", options.compress,
+                           "gzip level 1-9 for the datasets (chunked, byte-shuffled)", 1, 9)
         ->default_str("none");
     cmd.add_option("--report", options.report, "Write a JSON report of sizes and per-phase timings")
         ->type_name("FILE.json");
     add_number_option<int>(cmd, "--head", options.head, "Print the first K values of the result", 0);
-    add_number_option<int>(cmd, "--repeat", options.repeat, "Repeat scatter, square and gather K times; report medians", 1);
+    add_number_option<int>(cmd, "--repeat", options.repeat, "Repeat scatter, square and gather K times; report medians",
+                           1);
     return cmd;
 }
 

@@ -39,7 +39,8 @@ Failure transfer_failure(const Response& r, const DownloadSettings& s) {
     switch (r.curl_code) {
         case CURLE_OPERATION_TIMEDOUT:
             if (r.stalled) return {"no data for " + seconds_text(s.limits.stall_timeout) + " s (--timeout)", true};
-            return {"could not connect within " + seconds_text(s.limits.connect_timeout) + " s (--connect-timeout)", true};
+            return {"could not connect within " + seconds_text(s.limits.connect_timeout) + " s (--connect-timeout)",
+                    true};
         case CURLE_PARTIAL_FILE: return {"the body ended before its Content-Length", true};
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_CONNECT:
@@ -101,13 +102,15 @@ public:
         if (total >= 0 && (r.status == 206 || r.content_length)) {
             if (settings_.max_size > 0 && total > settings_.max_size) return stop(too_large(), false);
             if (entry_.size && total != *entry_.size)
-                return stop("the server announced " + std::to_string(total) + " bytes, the list says size=" +
-                                std::to_string(*entry_.size), false);
+                return stop("the server announced " + std::to_string(total) +
+                                " bytes, the list says size=" + std::to_string(*entry_.size),
+                            false);
             expected_bytes_ = total;
             try {  // a full disk or quota fails this file now, not after part of it
                 check_room(part_.final_path(), static_cast<std::uint64_t>(total - part_.size()), "the download",
                            "choose another --out");
-                check_room(part_.final_path(), static_cast<std::uint64_t>(total), "the download", "choose another --out",
+                check_room(part_.final_path(), static_cast<std::uint64_t>(total), "the download",
+                           "choose another --out",
                            RoomKind::file_size_limit_only);  // ulimit -f bounds the whole file, resumed or not
             } catch (const Error& e) {
                 return stop(e.what(), false);
@@ -125,7 +128,8 @@ public:
             part_.append(bytes, size);
         } catch (const Error& e) {  // disk full, quota: this file fails, the others go on
             std::string reason = e.what();
-            if (expected_bytes_) reason += " (the file needs " + format_bytes(static_cast<std::uint64_t>(*expected_bytes_)) + ")";
+            if (expected_bytes_)
+                reason += " (the file needs " + format_bytes(static_cast<std::uint64_t>(*expected_bytes_)) + ")";
             return stop(reason, false);
         }
         hash_.update(bytes, size);
@@ -157,8 +161,9 @@ private:
 // Content-Length that ended short of size= was cut off: worth another attempt.
 std::optional<Failure> verify(const ListEntry& entry, const PartFile& part, const std::string& hash) {
     if (entry.size && part.size() != *entry.size)
-        return Failure{"got " + std::to_string(part.size()) + " bytes, the list says size=" + std::to_string(*entry.size),
-                       part.size() < *entry.size};
+        return Failure{
+            "got " + std::to_string(part.size()) + " bytes, the list says size=" + std::to_string(*entry.size),
+            part.size() < *entry.size};
     if (entry.sha256 && hash != *entry.sha256)
         return Failure{"sha256 mismatch: got " + hash + ", the list says " + *entry.sha256};
     return std::nullopt;
@@ -217,7 +222,8 @@ FetchResult download(const ListEntry& entry, const std::string& name, std::int64
             if (!failure && response.curl_code != CURLE_OK) failure = transfer_failure(response, settings);
             if (!failure && response.status >= 400) {
                 const bool bad_range = offset > 0 && response.status == 416;  // retry from the start
-                failure = Failure{"HTTP " + std::to_string(response.status), bad_range || retryable_status(response.status)};
+                failure =
+                    Failure{"HTTP " + std::to_string(response.status), bad_range || retryable_status(response.status)};
             }
             if (!failure) {
                 const std::string digest = hash.hex();

@@ -14,10 +14,10 @@ namespace rankpool::fetch {
 struct DownloadSettings {
     std::filesystem::path out = "downloads";
     TransferLimits limits;
-    std::int64_t max_size = 0;   // bytes; 0 = no limit
+    std::int64_t max_size = 0;  // bytes; 0 = no limit
     int retries = 3;
-    double retry_delay = 1.0;    // seconds, base of the exponential backoff
-    double max_retry_after = 60; // cap on a server's Retry-After
+    double retry_delay = 1.0;     // seconds, base of the exponential backoff
+    double max_retry_after = 60;  // cap on a server's Retry-After
     bool force = false;
 };
 

@@ -74,10 +74,14 @@ size_t read_header(const std::string& line, Transfer& t) {
     if (colon == std::string::npos) return line.size();
     const std::string name = trimmed_lower(line.substr(0, colon));
     const std::string value = trimmed_lower(line.substr(colon + 1));
-    if (name == "content-length") t.response.content_length = std::strtoll(value.c_str(), nullptr, 10);
-    else if (name == "accept-ranges") t.response.accepts_ranges = value == "bytes";
-    else if (name == "retry-after") t.response.retry_after = parse_retry_after(value);
-    else if (name == "content-range") parse_content_range(value, t.response);
+    if (name == "content-length")
+        t.response.content_length = std::strtoll(value.c_str(), nullptr, 10);
+    else if (name == "accept-ranges")
+        t.response.accepts_ranges = value == "bytes";
+    else if (name == "retry-after")
+        t.response.retry_after = parse_retry_after(value);
+    else if (name == "content-range")
+        parse_content_range(value, t.response);
     return line.size();
 }
 
@@ -149,7 +153,8 @@ HttpClient::HttpClient(const TransferLimits& limits) : curl_(curl_easy_init()), 
 
 HttpClient::~HttpClient() { curl_easy_cleanup(curl_); }
 
-Response HttpClient::get(const std::string& url, std::int64_t offset, const StartSink& on_start, const DataSink& on_data) {
+Response HttpClient::get(const std::string& url, std::int64_t offset, const StartSink& on_start,
+                         const DataSink& on_data) {
     Transfer t(on_start, on_data, limits_.stall_timeout);
     char error_text[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());

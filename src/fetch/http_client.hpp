@@ -15,21 +15,21 @@ namespace rankpool::fetch {
 void init_http();
 
 struct TransferLimits {
-    double stall_timeout = 30;   // abort when no byte arrives for this long (checked about once a second)
+    double stall_timeout = 30;  // abort when no byte arrives for this long (checked about once a second)
     double connect_timeout = 10;
 };
 
 // The final response of one attempt (after redirects).
 struct Response {
-    int curl_code = 0;        // CURLcode; 0 = the transfer completed
-    std::string curl_error;   // libcurl's explanation when curl_code != 0
-    long status = 0;          // HTTP status; 0 if none arrived
+    int curl_code = 0;       // CURLcode; 0 = the transfer completed
+    std::string curl_error;  // libcurl's explanation when curl_code != 0
+    long status = 0;         // HTTP status; 0 if none arrived
     std::optional<std::int64_t> content_length;
     // Content-Range of a 206 answer: bytes first-last/total.
     std::optional<std::int64_t> range_first, range_last, range_total;
-    std::optional<double> retry_after;        // seconds
+    std::optional<double> retry_after;  // seconds
     bool accepts_ranges = false;
-    bool stalled = false;     // aborted: no byte arrived for stall_timeout
+    bool stalled = false;  // aborted: no byte arrived for stall_timeout
 };
 
 class HttpClient {

@@ -17,10 +17,11 @@ std::optional<std::string> last_segment(const std::string& url) {
     if (path_start == std::string::npos) return std::nullopt;  // no path: "http://host"
     const std::string segment = path.substr(path.rfind('/') + 1);
     // is_plain_file_name as well: a name= that --failed writes must parse again ("a..b" does not).
-    const bool safe = !segment.empty() && segment.size() <= 255 && segment.front() != '.' &&
-                      std::all_of(segment.begin(), segment.end(), [](unsigned char c) {
-                          return std::isalnum(c) || c == '.' || c == '_' || c == '-';
-                      }) && is_plain_file_name(segment);
+    const bool safe =
+        !segment.empty() && segment.size() <= 255 && segment.front() != '.' &&
+        std::all_of(segment.begin(), segment.end(),
+                    [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '_' || c == '-'; }) &&
+        is_plain_file_name(segment);
     if (!safe) return std::nullopt;
     return segment;
 }

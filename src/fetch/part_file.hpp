@@ -21,7 +21,7 @@ public:
     PartFile& operator=(const PartFile&) = delete;
 
     void append(const char* data, std::size_t size);  // throws Error (disk full, ...)
-    void restart();                                    // back to zero bytes
+    void restart();                                   // back to zero bytes
     std::int64_t size() const { return size_; }
     const std::filesystem::path& final_path() const { return final_; }
     void commit();  // fsync, then rename onto the final name (replacing a file or symlink there)

@@ -14,8 +14,9 @@ void Progress::record(const FetchResult& r) {
     if (live_) return draw();
     const char* plural = r.attempts == 1 ? "" : "s";
     if (r.status == "failed")
-        std::fprintf(stderr, "fetch: [%lld/%lld] %s failed: %s (%d attempt%s, rank %d)\n", static_cast<long long>(done_),
-                     static_cast<long long>(total_), r.file.c_str(), r.error.value_or("").c_str(), r.attempts, plural, r.rank);
+        std::fprintf(stderr, "fetch: [%lld/%lld] %s failed: %s (%d attempt%s, rank %d)\n",
+                     static_cast<long long>(done_), static_cast<long long>(total_), r.file.c_str(),
+                     r.error.value_or("").c_str(), r.attempts, plural, r.rank);
     else if (r.status == "skipped")
         std::fprintf(stderr, "fetch: [%lld/%lld] %s skipped (already complete, %lld bytes, rank %d)\n",
                      static_cast<long long>(done_), static_cast<long long>(total_), r.file.c_str(),

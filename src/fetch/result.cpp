@@ -14,9 +14,17 @@ std::optional<T> optional_from(const nlohmann::ordered_json& value) {
 }  // namespace
 
 void to_json(nlohmann::ordered_json& j, const FetchResult& r) {
-    j = {{"index", r.index}, {"line", r.line},   {"url", r.url},           {"file", r.file},
-         {"rank", r.rank},   {"status", r.status}, {"http_status", r.http_status}, {"bytes", r.bytes},
-         {"attempts", r.attempts}, {"seconds", r.seconds}, {"sha256", or_null(r.sha256)},
+    j = {{"index", r.index},
+         {"line", r.line},
+         {"url", r.url},
+         {"file", r.file},
+         {"rank", r.rank},
+         {"status", r.status},
+         {"http_status", r.http_status},
+         {"bytes", r.bytes},
+         {"attempts", r.attempts},
+         {"seconds", r.seconds},
+         {"sha256", or_null(r.sha256)},
          {"error", or_null(r.error)}};
 }
 

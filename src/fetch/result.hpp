@@ -12,10 +12,10 @@ struct FetchResult {
     std::int64_t index = 0;  // among the URLs, 0-based
     int line = 0;            // in the list file, 1-based
     std::string url;
-    std::string file;        // name inside --out
+    std::string file;  // name inside --out
     int rank = 0;
-    std::string status;      // "ok", "skipped" or "failed"
-    long http_status = 0;    // of the last response; 0 if none
+    std::string status;    // "ok", "skipped" or "failed"
+    long http_status = 0;  // of the last response; 0 if none
     std::int64_t bytes = 0;
     int attempts = 0;
     double seconds = 0;

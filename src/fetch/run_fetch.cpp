@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <memory>
 #include <cerrno>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -46,7 +46,8 @@ struct Job {
 std::string read_list(const std::filesystem::path& path) {
     const std::string name = path.string();
     struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) throw UsageError(name + ": cannot read the URL list: " + std::strerror(errno));
+    if (::stat(path.c_str(), &info) != 0)
+        throw UsageError(name + ": cannot read the URL list: " + std::strerror(errno));
     if (S_ISDIR(info.st_mode)) throw UsageError(name + ": is a folder, not a URL list");
     if (!S_ISREG(info.st_mode))
         throw UsageError(name + ": is " + (S_ISFIFO(info.st_mode) ? "a FIFO (named pipe)" : "not a regular file") +
@@ -209,7 +210,8 @@ FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& options) {
         int threads = MPI_THREAD_SINGLE;
         MPI_Query_thread(&threads);
         if (threads < MPI_THREAD_FUNNELED)
-            throw Error("this MPI library does not allow a second thread (MPI_THREAD_FUNNELED), which fetch needs on rank 0");
+            throw Error(
+                "this MPI library does not allow a second thread (MPI_THREAD_FUNNELED), which fetch needs on rank 0");
         text = read_list(options.list);
         check_output_paths(options);
         // Unwritable report paths show up now, not after the downloads.
@@ -223,15 +225,17 @@ FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& options) {
         std::error_code ec;  // every rank: the folder may be node-local
         std::filesystem::create_directories(options.download.out, ec);
         if (ec || !std::filesystem::is_directory(options.download.out))
-            throw Error(options.download.out.string() + ": cannot create the download folder: " +
-                        (ec ? ec.message() : "not a folder"));
+            throw Error(options.download.out.string() +
+                        ": cannot create the download folder: " + (ec ? ec.message() : "not a folder"));
         remove_abandoned_parts(options.download.out);  // a killed earlier run's
         init_http();
     });
 
     FetchOutcome outcome;
-    if (is_root) outcome.results = coordinate(job);
-    else work(job);
+    if (is_root)
+        outcome.results = coordinate(job);
+    else
+        work(job);
     // Ranks that are done wait here without spinning while the others still download.
     MPI_Request all_done;
     MPI_Ibarrier(comm, &all_done);
@@ -242,10 +246,11 @@ FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& options) {
         if (!is_root) return;
         outcome.exit_code = all_succeeded(outcome.results) ? 0 : 1;
         if (report)
-            write_text(*report, report_json(outcome.results, {job.ranks, std::string(schedule_name(options.schedule)),
-                                                              options.list.string(), options.download.out.string(),
-                                                              outcome.seconds})
-                                        .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+            write_text(*report, report_json(outcome.results,
+                                            {job.ranks, std::string(schedule_name(options.schedule)),
+                                             options.list.string(), options.download.out.string(), outcome.seconds})
+                                        .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+                                    "\n");
         if (failed) write_text(*failed, failed_list(outcome.results, job.entries));
     });
     MPI_Request request;

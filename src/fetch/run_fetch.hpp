@@ -27,7 +27,7 @@ struct FetchOptions {
 struct FetchOutcome {
     std::vector<FetchResult> results;  // rank 0: one per list line, in list order
     double seconds = 0;
-    int exit_code = 0;                 // every rank: 0 all ok or skipped, 1 some failed
+    int exit_code = 0;  // every rank: 0 all ok or skipped, 1 some failed
 };
 
 // Collective. Throws AgreedError (exit code 2) for list problems, before anything is fetched.

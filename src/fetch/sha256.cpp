@@ -27,8 +27,8 @@ std::string Sha256::hex() {
     EVP_MD_CTX* copy = EVP_MD_CTX_new();
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    const bool ok = copy != nullptr && EVP_MD_CTX_copy_ex(copy, context_) == 1 &&
-                    EVP_DigestFinal_ex(copy, digest, &length) == 1;
+    const bool ok =
+        copy != nullptr && EVP_MD_CTX_copy_ex(copy, context_) == 1 && EVP_DigestFinal_ex(copy, digest, &length) == 1;
     EVP_MD_CTX_free(copy);
     if (!ok) throw Error("cannot finish SHA-256");
     static constexpr char digits[] = "0123456789abcdef";

@@ -16,10 +16,11 @@ std::string fixed(double value, int decimals) {
 }  // namespace
 
 std::string format_table(const std::vector<FetchResult>& results) {
-    std::vector<std::vector<std::string>> rows = {{"file", "status", "http", "bytes", "attempts", "seconds", "rank", "error"}};
+    std::vector<std::vector<std::string>> rows = {
+        {"file", "status", "http", "bytes", "attempts", "seconds", "rank", "error"}};
     for (const auto& r : results)
-        rows.push_back({r.file, r.status, std::to_string(r.http_status), std::to_string(r.bytes), std::to_string(r.attempts),
-                        fixed(r.seconds, 2), std::to_string(r.rank), r.error.value_or("")});
+        rows.push_back({r.file, r.status, std::to_string(r.http_status), std::to_string(r.bytes),
+                        std::to_string(r.attempts), fixed(r.seconds, 2), std::to_string(r.rank), r.error.value_or("")});
     std::vector<std::size_t> width(rows[0].size(), 0);
     for (const auto& row : rows)
         for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
@@ -40,9 +41,12 @@ std::string format_table(const std::vector<FetchResult>& results) {
 std::string format_totals(const std::vector<FetchResult>& results, double seconds) {
     std::int64_t ok = 0, skipped = 0, failed = 0, bytes = 0;
     for (const auto& r : results) {
-        if (r.status == "ok") ++ok;
-        else if (r.status == "skipped") ++skipped;
-        else ++failed;
+        if (r.status == "ok")
+            ++ok;
+        else if (r.status == "skipped")
+            ++skipped;
+        else
+            ++failed;
         if (r.status == "ok") bytes += r.bytes;
     }
     return std::to_string(results.size()) + " files: " + std::to_string(ok) + " ok, " + std::to_string(skipped) +
@@ -51,8 +55,9 @@ std::string format_totals(const std::vector<FetchResult>& results, double second
 }
 
 nlohmann::ordered_json report_json(const std::vector<FetchResult>& results, const RunInfo& info) {
-    return {{"command", "fetch"},   {"rankpool_version", RANKPOOL_VERSION}, {"ranks", info.ranks},
-            {"schedule", info.schedule}, {"list", info.list}, {"out", info.out},
+    return {{"command", "fetch"},      {"rankpool_version", RANKPOOL_VERSION},
+            {"ranks", info.ranks},     {"schedule", info.schedule},
+            {"list", info.list},       {"out", info.out},
             {"seconds", info.seconds}, {"results", results}};
 }
 

@@ -36,7 +36,8 @@ void check_url(std::string_view url, const std::string& where) {
         throw UsageError(where + "scheme '" + scheme + "' is not supported; use http or https");
     // Plain ASCII only (percent-encode the rest), then libcurl's own parser must accept it.
     if (std::any_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c >= 0x7f; }))
-        throw UsageError(where + "the URL is not a valid URL: it holds control or non-ASCII characters (percent-encode them)");
+        throw UsageError(where +
+                         "the URL is not a valid URL: it holds control or non-ASCII characters (percent-encode them)");
     // libcurl reads "http:///x" as host "x"; a URL that names no host is a mistake.
     if (url.size() > colon + 3 && url[colon + 3] == '/')
         throw UsageError(where + "'" + std::string(url) + "' is not a valid URL: it names no host");
@@ -50,7 +51,8 @@ void check_url(std::string_view url, const std::string& where) {
 void add_field(ListEntry& entry, std::string_view field, const std::string& where) {
     const auto eq = field.find('=');
     if (eq == std::string_view::npos)
-        throw UsageError(where + "'" + std::string(field) + "' is not a key=value field (known keys: name, sha256, size)");
+        throw UsageError(where + "'" + std::string(field) +
+                         "' is not a key=value field (known keys: name, sha256, size)");
     const std::string key(field.substr(0, eq));
     const std::string_view value = field.substr(eq + 1);
     if ((key == "name" && entry.name) || (key == "sha256" && entry.sha256) || (key == "size" && entry.size))
@@ -63,7 +65,8 @@ void add_field(ListEntry& entry, std::string_view field, const std::string& wher
         if (!valid_utf8(value)) throw UsageError(where + "name is not valid UTF-8");
         entry.name = std::string(value);
     } else if (key == "sha256") {
-        if (value.size() != 64 || !std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isxdigit(c); }))
+        if (value.size() != 64 ||
+            !std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isxdigit(c); }))
             throw UsageError(where + "sha256 must be 64 hexadecimal digits");
         entry.sha256 = to_lower(value);
     } else if (key == "size") {
@@ -108,7 +111,8 @@ std::vector<ListEntry> parse_url_list(std::string_view text, const std::string& 
         if (entry.name) {
             const auto [it, fresh] = named_on.emplace(*entry.name, number);
             if (!fresh)
-                throw UsageError(where + "name '" + *entry.name + "' is also used on line " + std::to_string(it->second));
+                throw UsageError(where + "name '" + *entry.name + "' is also used on line " +
+                                 std::to_string(it->second));
         }
         entries.push_back(std::move(entry));
     }

@@ -35,8 +35,7 @@ std::string found_list(hid_t file) {
     if (names.empty()) return "the file holds no datasets";
     std::string text = "found: ";
     constexpr std::size_t shown = 20;
-    for (std::size_t i = 0; i < names.size() && i < shown; ++i)
-        text += (i ? ", " : "") + names[i];
+    for (std::size_t i = 0; i < names.size() && i < shown; ++i) text += (i ? ", " : "") + names[i];
     if (names.size() > shown) text += ", ... (" + std::to_string(names.size()) + " in all)";
     return text;
 }
@@ -75,14 +74,12 @@ Dataset1D open_1d(hid_t file, const std::string& name, const std::string& file_l
         throw Error(file_label + ": no dataset '" + name + "' (" + found_list(file) + ")");
 
     H5O_info_t info;
-    check(H5Oget_info_by_name2(file, name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT),
-          label + ": cannot inspect");
+    check(H5Oget_info_by_name2(file, name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT), label + ": cannot inspect");
     if (info.type != H5O_TYPE_DATASET)
-        throw Error(label + ": is a " + (info.type == H5O_TYPE_GROUP ? "group" : "named type") +
-                    ", not a dataset (" + found_list(file) + ")");
+        throw Error(label + ": is a " + (info.type == H5O_TYPE_GROUP ? "group" : "named type") + ", not a dataset (" +
+                    found_list(file) + ")");
 
-    Handle dataset = checked(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose,
-                             label + ": cannot open the dataset");
+    Handle dataset = checked(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, label + ": cannot open the dataset");
     const Handle type = checked(H5Dget_type(dataset.id()), H5Tclose, label + ": cannot read its type");
     const Dtype dtype = dtype_of_file_type(type.id(), label);
 
@@ -94,7 +91,8 @@ Dataset1D open_1d(hid_t file, const std::string& name, const std::string& file_l
     if (rank != 1) {
         std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
         H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
-        throw Error(label + ": is " + (rank == 0 ? "a scalar" : std::to_string(rank) + "-D (" + shape_text(dims) + ")") +
+        throw Error(label + ": is " +
+                    (rank == 0 ? "a scalar" : std::to_string(rank) + "-D (" + shape_text(dims) + ")") +
                     "; rankpool squares a 1-D dataset");
     }
     hsize_t size = 0;
@@ -151,8 +149,8 @@ Handle create_1d(hid_t file, const std::string& name, hid_t type, std::int64_t s
             check(H5Pset_deflate(create.id(), static_cast<unsigned>(layout.compress)), "gzip filter for " + name);
         }
     }
-    return checked(H5Dcreate2(file, name.c_str(), type, space.id(), H5P_DEFAULT, create.id(), H5P_DEFAULT),
-                   H5Dclose, "cannot create dataset " + name);
+    return checked(H5Dcreate2(file, name.c_str(), type, space.id(), H5P_DEFAULT, create.id(), H5P_DEFAULT), H5Dclose,
+                   "cannot create dataset " + name);
 }
 
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "h5/datatype.hpp"
-#include "h5/error.hpp"
+#include "h5/error_stack.hpp"
 #include "h5/handle.hpp"
 #include "util/dtype.hpp"
 

@@ -7,16 +7,16 @@ namespace rankpool::h5 {
 namespace {
 std::string class_name(H5T_class_t c) {
     switch (c) {
-        case H5T_STRING:    return "a string";
-        case H5T_COMPOUND:  return "a compound (struct)";
-        case H5T_ENUM:      return "an enum";
-        case H5T_ARRAY:     return "an array";
-        case H5T_VLEN:      return "a variable-length";
-        case H5T_OPAQUE:    return "an opaque";
-        case H5T_BITFIELD:  return "a bitfield";
+        case H5T_STRING: return "a string";
+        case H5T_COMPOUND: return "a compound (struct)";
+        case H5T_ENUM: return "an enum";
+        case H5T_ARRAY: return "an array";
+        case H5T_VLEN: return "a variable-length";
+        case H5T_OPAQUE: return "an opaque";
+        case H5T_BITFIELD: return "a bitfield";
         case H5T_REFERENCE: return "a reference";
-        case H5T_TIME:      return "a time";
-        default:            return "an unknown";
+        case H5T_TIME: return "a time";
+        default: return "an unknown";
     }
 }
 }  // namespace
@@ -39,11 +39,9 @@ Dtype dtype_of_file_type(hid_t type, const std::string& what) {
     if (cls == H5T_FLOAT) {
         if (size == 4) return Dtype::float32;
         if (size == 8) return Dtype::float64;
-        throw Error(what + ": " + std::to_string(size * 8) +
-                    "-bit floats are not supported; use float32 or float64");
+        throw Error(what + ": " + std::to_string(size * 8) + "-bit floats are not supported; use float32 or float64");
     }
-    throw Error(what + ": holds " + class_name(cls) +
-                " type, not numbers; rankpool squares integer or float datasets");
+    throw Error(what + ": holds " + class_name(cls) + " type, not numbers; rankpool squares integer or float datasets");
 }
 
 }  // namespace rankpool::h5

@@ -2,7 +2,7 @@
 
 #include <system_error>
 
-#include "h5/error.hpp"
+#include "h5/error_stack.hpp"
 #include "util/error.hpp"
 
 namespace fs = std::filesystem;

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "h5/error.hpp"
+#include "h5/error_stack.hpp"
 
 namespace fs = std::filesystem;
 

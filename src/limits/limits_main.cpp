@@ -30,8 +30,9 @@ void add_options(CLI::App& app, LimitsOptions& options) {
                          "Element type, as for rankpool square: " + rankpool::dtype_choices())
                       ->check(CLI::Validator(
                           [](std::string& name) {
-                              return parse_dtype(name) ? std::string()
-                                                       : "unknown dtype '" + name + "'; choose one of " + rankpool::dtype_choices();
+                              return parse_dtype(name)
+                                         ? std::string()
+                                         : "unknown dtype '" + name + "'; choose one of " + rankpool::dtype_choices();
                           },
                           ""))
                       ->type_name("DTYPE")
@@ -39,8 +40,9 @@ void add_options(CLI::App& app, LimitsOptions& options) {
     auto* dir = app.add_option("--dir", options.dir, "Folder for rank 0's two scratch files (removed at the end)")
                     ->type_name("DIR")
                     ->capture_default_str();
-    auto* report = app.add_option("--report", options.report, "Write the sizes, per-phase timings and peak memory as JSON")
-                       ->type_name("FILE.json");
+    auto* report =
+        app.add_option("--report", options.report, "Write the sizes, per-phase timings and peak memory as JSON")
+            ->type_name("FILE.json");
     app.add_flag("--hello", options.hello, "Only start and stop MPI: the cost of an empty mpirun")
         ->excludes(n)
         ->excludes(dtype)

@@ -34,7 +34,7 @@ struct Job {
     std::int64_t n;
     Partition partition;
     mpi::IntCounts int_counts;
-    std::deque<ScratchFile> inputs, outputs;  // rank 0 only: write_attempts each
+    std::deque<ScratchFile> inputs, outputs;              // rank 0 only: write_attempts each
     std::vector<std::pair<std::string, double>> seconds;  // this rank's, in the order they ran
     bool is_root() const { return rank == root; }
     std::int64_t my_count() const { return partition.counts[rank]; }
@@ -94,19 +94,23 @@ void run_typed(Job& job) {
         if constexpr (!in_place) separate_out = Buffer<Out>(data.size());
     });
     Out* out = nullptr;
-    if constexpr (in_place) out = data.data();
-    else out = separate_out.data();
+    if constexpr (in_place)
+        out = data.data();
+    else
+        out = separate_out.data();
 
     job.seconds.emplace_back("generate", mpi::timed_local(job.comm, [&] {
-        if (job.is_root()) fill(data.data(), n);
-    }));
+                                 if (job.is_root()) fill(data.data(), n);
+                             }));
     job.seconds.emplace_back("write_input", fastest_write(job, job.inputs, data.data(), n * sizeof(T)));
     job.seconds.emplace_back("scatter", mpi::timed_collective(job.comm, [&] { scatter(job, data.data()); }));
     job.seconds.emplace_back("square", mpi::timed_local(job.comm, [&] {
-        // Rank 0's own chunk is the front of its whole array (displs[0] == 0).
-        if constexpr (in_place) bump(data.data(), mine);
-        else bump_into(data.data(), out, mine);
-    }));
+                                 // Rank 0's own chunk is the front of its whole array (displs[0] == 0).
+                                 if constexpr (in_place)
+                                     bump(data.data(), mine);
+                                 else
+                                     bump_into(data.data(), out, mine);
+                             }));
     job.seconds.emplace_back("gather", mpi::timed_collective(job.comm, [&] { gather(job, out); }));
     job.seconds.emplace_back("write_output", fastest_write(job, job.outputs, out, n * sizeof(Out)));
 }

@@ -31,7 +31,7 @@ struct LimitsResult {
     Dtype dtype_out = Dtype::int64;
     std::vector<std::int64_t> counts;                        // elements per rank
     std::vector<std::pair<std::string, PhaseStats>> phases;  // rankpool's names, in its order
-    std::vector<std::uint64_t> peak_rss;                      // rank 0: bytes, one per rank
+    std::vector<std::uint64_t> peak_rss;                     // rank 0: bytes, one per rank
 };
 
 // Collective. Throws AgreedError (the same on every rank) when a rank cannot allocate, or rank 0

@@ -21,8 +21,8 @@ std::string name_for(std::string_view role) {
 ScratchFile::ScratchFile(const std::filesystem::path& dir, std::string_view role) : path_(dir / name_for(role)) {
     fd_ = ::open(path_.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (fd_ < 0)
-        throw Error(dir.string() + ": cannot create the temporary file " + path_.filename().string() + " there: " +
-                    std::strerror(errno) + "; --dir must be a writable folder");
+        throw Error(dir.string() + ": cannot create the temporary file " + path_.filename().string() +
+                    " there: " + std::strerror(errno) + "; --dir must be a writable folder");
 }
 
 ScratchFile::~ScratchFile() {

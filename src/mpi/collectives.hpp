@@ -28,7 +28,9 @@ constexpr int piece_tag = 7301;
 
 inline bool fits_one_collective(std::span<const std::int64_t> counts, std::span<const std::int64_t> displs,
                                 std::int64_t limit) {
-    const auto largest = [](std::span<const std::int64_t> v) { return v.empty() ? 0 : *std::max_element(v.begin(), v.end()); };
+    const auto largest = [](std::span<const std::int64_t> v) {
+        return v.empty() ? 0 : *std::max_element(v.begin(), v.end());
+    };
     return largest(counts) <= limit && largest(displs) <= std::numeric_limits<int>::max();
 }
 
@@ -41,8 +43,10 @@ void start_pieces(bool send, T* data, std::int64_t count, int peer, std::int64_t
     for (std::int64_t done = 0; done < count; done += limit) {
         const int piece = static_cast<int>(std::min(limit, count - done));
         MPI_Request request;
-        if (send) MPI_Isend(data + done, piece, datatype<T>(), peer, piece_tag, comm, &request);
-        else MPI_Irecv(data + done, piece, datatype<T>(), peer, piece_tag, comm, &request);
+        if (send)
+            MPI_Isend(data + done, piece, datatype<T>(), peer, piece_tag, comm, &request);
+        else
+            MPI_Irecv(data + done, piece, datatype<T>(), peer, piece_tag, comm, &request);
         requests.push_back(request);
     }
 }
@@ -69,37 +73,33 @@ void exchange_in_pieces(bool scatter, MPI_Comm comm, int root, std::span<const s
 // At root, `data` is the whole array and its own chunk stays where it is (at displs[root]);
 // on the other ranks, `data` receives that rank's counts[rank] elements.
 template <class T>
-void scatterv(MPI_Comm comm, int root, std::span<const std::int64_t> counts,
-              std::span<const std::int64_t> displs, std::span<T> data) {
+void scatterv(MPI_Comm comm, int root, std::span<const std::int64_t> counts, std::span<const std::int64_t> displs,
+              std::span<T> data) {
     const std::int64_t limit = agreed_message_limit(comm, sizeof(T));
     if (!detail::fits_one_collective(counts, displs, limit))
         return detail::exchange_in_pieces(true, comm, root, counts, displs, data, limit);
     const auto c = to_int_counts(counts, displs);
     const MPI_Datatype type = datatype<T>();
     if (rank(comm) == root)
-        MPI_Scatterv(data.data(), c.counts.data(), c.displs.data(), type, MPI_IN_PLACE, 0, type,
-                     root, comm);
+        MPI_Scatterv(data.data(), c.counts.data(), c.displs.data(), type, MPI_IN_PLACE, 0, type, root, comm);
     else
-        MPI_Scatterv(nullptr, nullptr, nullptr, type, data.data(), c.counts[rank(comm)], type,
-                     root, comm);
+        MPI_Scatterv(nullptr, nullptr, nullptr, type, data.data(), c.counts[rank(comm)], type, root, comm);
 }
 
 // Collective. The mirror of scatterv: at root, `data` is the whole array, which receives every
 // chunk, its own chunk already in place at displs[root]; other ranks send their `data`.
 template <class T>
-void gatherv(MPI_Comm comm, int root, std::span<const std::int64_t> counts,
-             std::span<const std::int64_t> displs, std::span<T> data) {
+void gatherv(MPI_Comm comm, int root, std::span<const std::int64_t> counts, std::span<const std::int64_t> displs,
+             std::span<T> data) {
     const std::int64_t limit = agreed_message_limit(comm, sizeof(T));
     if (!detail::fits_one_collective(counts, displs, limit))
         return detail::exchange_in_pieces(false, comm, root, counts, displs, data, limit);
     const auto c = to_int_counts(counts, displs);
     const MPI_Datatype type = datatype<T>();
     if (rank(comm) == root)
-        MPI_Gatherv(MPI_IN_PLACE, 0, type, data.data(), c.counts.data(), c.displs.data(), type,
-                    root, comm);
+        MPI_Gatherv(MPI_IN_PLACE, 0, type, data.data(), c.counts.data(), c.displs.data(), type, root, comm);
     else
-        MPI_Gatherv(data.data(), c.counts[rank(comm)], type, nullptr, nullptr, nullptr, type,
-                    root, comm);
+        MPI_Gatherv(data.data(), c.counts[rank(comm)], type, nullptr, nullptr, nullptr, type, root, comm);
 }
 
 }  // namespace rankpool::mpi

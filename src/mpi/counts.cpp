@@ -11,9 +11,8 @@ namespace {
 int checked(std::int64_t value, const char* what, std::size_t rank) {
     constexpr auto max = std::numeric_limits<int>::max();
     if (value < 0 || value > max)
-        throw Error("the " + std::string(what) + " of rank " + std::to_string(rank) + " is " +
-                    std::to_string(value) + " elements, more than MPI's int count allows (" +
-                    std::to_string(max) +
+        throw Error("the " + std::string(what) + " of rank " + std::to_string(rank) + " is " + std::to_string(value) +
+                    " elements, more than MPI's int count allows (" + std::to_string(max) +
                     "); use more ranks so that every chunk and offset stays below it");
     return static_cast<int>(value);
 }

@@ -17,7 +17,8 @@ public:
 int rank(MPI_Comm comm = MPI_COMM_WORLD);
 int size(MPI_Comm comm = MPI_COMM_WORLD);
 std::string library_version();
-std::string processor_name();   // this rank's node, as MPI names it  // "Open MPI v4.1.4, package: ..." (first line only)
+std::string
+processor_name();  // this rank's node, as MPI names it  // "Open MPI v4.1.4, package: ..." (first line only)
 
 // Ends every rank of the job now: for failures that the other ranks cannot know about.
 [[noreturn]] void abort_job(int code);

@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "h5/error.hpp"
+#include "h5/error_stack.hpp"
 #include "util/disk_space.hpp"
 #include "util/memory.hpp"
 #include "version.hpp"
@@ -39,16 +39,16 @@ void Job::throw_if_out_of_room(const Error& e) {
                 format_bytes(output_bytes()) + "); free some space, or choose another --output");
 }
 
-h5::Layout output_layout(const SquareOptions& options) {
-    return {options.chunk_elements(), options.compress};
-}
+h5::Layout output_layout(const SquareOptions& options) { return {options.chunk_elements(), options.compress}; }
 
 void write_squared_attributes(const Job& job, hid_t dataset) {
     const SquareOptions& o = job.options;
     h5::write_attribute(dataset, "n", job.result.n);
     h5::write_attribute(dataset, "ranks", static_cast<std::int64_t>(job.result.ranks));
-    if (o.input) h5::write_attribute(dataset, "source", job.result.source);
-    else h5::write_attribute(dataset, "seed", o.seed);
+    if (o.input)
+        h5::write_attribute(dataset, "source", job.result.source);
+    else
+        h5::write_attribute(dataset, "seed", o.seed);
     h5::write_attribute(dataset, "dtype_in", std::string(dtype_name(job.result.dtype_in)));
     h5::write_attribute(dataset, "dtype_out", std::string(dtype_name(job.result.dtype_out)));
     h5::write_attribute(dataset, "io", std::string(io_mode_name(o.io)));

@@ -54,18 +54,24 @@ struct Job {
     LocalTimes times;
     SquareResult result;
     double start;
-    double open_seconds = 0;  // rank 0: opening the input, part of the read phase
+    double open_seconds = 0;                    // rank 0: opening the input, part of the read phase
     std::deque<RemoveOnInterrupt> rank0_files;  // other ranks: rank 0's temporary files and folders
     bool is_root() const { return rank == root; }
     // Collective. Phase `name`, timed as mpi::timed_local / timed_collective do, is recorded
     // in `times` (plus `extra_seconds`: the read phase counts opening the input).
     template <class Work>
     void time_local(const std::string& name, Work&& work, double extra_seconds = 0) {
-        times.add(name, extra_seconds + mpi::timed_local(comm, [&] { stall_if_asked(name, rank); work(); }));
+        times.add(name, extra_seconds + mpi::timed_local(comm, [&] {
+                            stall_if_asked(name, rank);
+                            work();
+                        }));
     }
     template <class Work>
     void time_collective(const std::string& name, Work&& work) {
-        times.add(name, mpi::timed_collective(comm, [&] { stall_if_asked(name, rank); work(); }));
+        times.add(name, mpi::timed_collective(comm, [&] {
+                      stall_if_asked(name, rank);
+                      work();
+                  }));
     }
     // The bytes of the datasets the output file gets (uncompressed; saturating).
     std::uint64_t output_bytes() const;

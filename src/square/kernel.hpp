@@ -15,20 +15,24 @@ namespace rankpool {
 // Largest |x| whose square fits T (for the 64-bit integer types).
 template <class T>
 constexpr T largest_squarable() {
-    if constexpr (std::is_signed_v<T>) return T{3037000499};  // floor(sqrt(2^63 - 1))
-    else return T{4294967295u};                               // floor(sqrt(2^64 - 1))
+    if constexpr (std::is_signed_v<T>)
+        return T{3037000499};  // floor(sqrt(2^63 - 1))
+    else
+        return T{4294967295u};  // floor(sqrt(2^64 - 1))
 }
 
 // |x| > limit as one unsigned comparison (x + limit wraps below 0), which vectorises.
 template <class T>
 constexpr bool exceeds(T x, T limit) {
     const auto ux = static_cast<std::uint64_t>(x), ulimit = static_cast<std::uint64_t>(limit);
-    if constexpr (std::is_signed_v<T>) return ux + ulimit > 2 * ulimit;
-    else return ux > ulimit;
+    if constexpr (std::is_signed_v<T>)
+        return ux + ulimit > 2 * ulimit;
+    else
+        return ux > ulimit;
 }
 
 template <class T>
-constexpr bool square_may_overflow = std::is_integral_v<T> && std::is_same_v<T, squared_t<T>>;
+constexpr bool square_may_overflow = std::is_integral_v<T>&& std::is_same_v<T, squared_t<T>>;
 
 // out[i] = in[i]^2 for i < n. `in` and `out` may be the same array (in place, when the types
 // match). For int64/uint64, returns the index of the first element whose square does not fit

@@ -32,12 +32,13 @@ void gather_head(Job& job, const Out* out) {
     const int mine = static_cast<int>(std::clamp<std::int64_t>(head - job.my_offset(), 0, job.my_count()));
     std::vector<int> counts(job.partition.counts.size()), displs(counts.size());
     for (std::size_t r = 0; r < counts.size(); ++r) {
-        counts[r] = static_cast<int>(std::clamp<std::int64_t>(head - job.partition.displs[r], 0, job.partition.counts[r]));
+        counts[r] =
+            static_cast<int>(std::clamp<std::int64_t>(head - job.partition.displs[r], 0, job.partition.counts[r]));
         displs[r] = static_cast<int>(std::min(head, job.partition.displs[r]));
     }
     std::vector<Out> values(job.is_root() ? static_cast<std::size_t>(head) : 0);
-    MPI_Gatherv(out, mine, mpi::datatype<Out>(), values.data(), counts.data(), displs.data(), mpi::datatype<Out>(), root,
-                job.comm);
+    MPI_Gatherv(out, mine, mpi::datatype<Out>(), values.data(), counts.data(), displs.data(), mpi::datatype<Out>(),
+                root, job.comm);
     for (const Out& v : values) job.result.head.push_back(value_text(v));
 }
 
@@ -61,7 +62,8 @@ void write_collectively(Job& job, hid_t file, const std::string& name, std::span
             job.result.no_collective_causes.push_back({phase, h5::no_collective_causes(transfer)});
         });
     mpi::agree(job.comm, [&] { attributes(dataset.id()); });
-    mpi::agree(job.comm, [&] { job.write_output_step([&] { h5::check(dataset.reset(), "closing dataset " + name); }); });
+    mpi::agree(job.comm,
+               [&] { job.write_output_step([&] { h5::check(dataset.reset(), "closing dataset " + name); }); });
 }
 
 template <class T>
@@ -79,18 +81,23 @@ void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& i
         if constexpr (!in_place) separate_out = Buffer<Out>(data.size());
     });
     Out* out = nullptr;
-    if constexpr (in_place) out = data.data();
-    else out = separate_out.data();
+    if constexpr (in_place)
+        out = data.data();
+    else
+        out = separate_out.data();
 
     // As in write_collectively: an empty array has nothing to read, on every rank.
     const auto load_input = [&] {
         if (job.result.n == 0) return;
-        if (input) h5::read_slice(*input, offset, data.span(), transfer.id(), job.result.source);  // one collective call
-        else generate(data.span(), o.seed, static_cast<std::uint64_t>(offset));
+        if (input)
+            h5::read_slice(*input, offset, data.span(), transfer.id(), job.result.source);  // one collective call
+        else
+            generate(data.span(), o.seed, static_cast<std::uint64_t>(offset));
     };
     if (input) {
         job.time_local("read", load_input, job.open_seconds);
-        if (job.result.n > 0) job.result.no_collective_causes.push_back({"read", h5::no_collective_causes(transfer.id())});
+        if (job.result.n > 0)
+            job.result.no_collective_causes.push_back({"read", h5::no_collective_causes(transfer.id())});
     } else {
         job.time_local("generate", load_input);
         job.time_collective("write_input", [&] {
@@ -102,16 +109,15 @@ void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& i
     for (int repetition = 0; repetition < o.repeat; ++repetition) {
         if (repetition > 0 && in_place) mpi::agree(job.comm, load_input);  // untimed, as in root mode
         std::optional<std::size_t> overflow;
-        job.time_local("square", [&] {
-            overflow = square<T>(data.data(), out, static_cast<std::size_t>(count));
-        });
+        job.time_local("square", [&] { overflow = square<T>(data.data(), out, static_cast<std::size_t>(count)); });
         if constexpr (square_may_overflow<T>) agree_on_overflow<T>(job, overflow, data.data());
     }
 
     job.time_collective("write_output", [&] {
         // write_collectively closes the dataset before the file: otherwise the file's close defers the flush.
         write_collectively<Out>(job, file.id(), "/squared", std::span<const Out>(out, static_cast<std::size_t>(count)),
-                                transfer.id(), "write_output", [&](hid_t squared) { write_squared_attributes(job, squared); });
+                                transfer.id(), "write_output",
+                                [&](hid_t squared) { write_squared_attributes(job, squared); });
         mpi::agree(job.comm, [&] { job.write_output_step([&] { h5::close(file, job.options.output); }); });
     });
     job.times.add("total", MPI_Wtime() - job.start);
@@ -128,7 +134,8 @@ void run_parallel_io(Job& job) {
         const std::filesystem::path folder = std::filesystem::path(temp).parent_path();
         std::error_code ec;
         if (!std::filesystem::is_directory(folder.empty() ? "." : folder, ec))
-            throw Error(job.options.output.string() + ": its folder does not exist on this rank's node; --io parallel "
+            throw Error(job.options.output.string() +
+                        ": its folder does not exist on this rank's node; --io parallel "
                         "needs the output on a file system that every rank sees (or use --io root)");
     });
     h5::Handle file;

@@ -39,10 +39,14 @@ void open_files(Job& job) {
         f.report->create_empty();
     }
     // In parallel mode every rank creates the output together, later (parallel_io.cpp).
-    if (o.io == IoMode::root) f.output_file = h5::create(f.output->temp_path(), o.output.string());
+    if (o.io == IoMode::root)
+        f.output_file = h5::create(f.output->temp_path(), o.output.string());
     else if (const auto problem = byte_range_lock_problem(f.output->temp_path(), o.output.string()))
-        throw Error(o.output.string() + ": --io parallel writes through MPI-IO, which needs byte-range locks, and the file "
-                    "system there does not support them (" + *problem + "); write to a file system with locking "
+        throw Error(o.output.string() +
+                    ": --io parallel writes through MPI-IO, which needs byte-range locks, and the file "
+                    "system there does not support them (" +
+                    *problem +
+                    "); write to a file system with locking "
                     "(a parallel file system, or NFS with its lock service) or use --io root");
     if (!o.input) return;
     const double start = MPI_Wtime();
@@ -74,8 +78,9 @@ void share_temporary_files(Job& job) {
     if (job.is_root()) return;
     std::size_t start = 0;
     for (std::size_t end; (end = list.find('\n', start)) != std::string::npos; start = end + 1)
-        job.rank0_files.emplace_back(list.substr(start + 2, end - start - 2),
-                                     list[start] == 'd' ? RemoveOnInterrupt::Kind::folder : RemoveOnInterrupt::Kind::file);
+        job.rank0_files.emplace_back(list.substr(start + 2, end - start - 2), list[start] == 'd'
+                                                                                  ? RemoveOnInterrupt::Kind::folder
+                                                                                  : RemoveOnInterrupt::Kind::file);
 }
 
 // Collective. Every rank learns (n, dtype) of the input from rank 0.
@@ -91,9 +96,9 @@ void check_chunk_size(const Job& job) {
     const std::int64_t chunk = std::min(job.options.chunk_elements(), job.result.n);
     const std::uint64_t bytes = static_cast<std::uint64_t>(chunk) * dtype_size(job.result.dtype_out);
     if (bytes >= (std::uint64_t{1} << 32))
-        throw UsageError("--chunk " + std::to_string(job.options.chunk_elements()) + ": chunks of " + std::to_string(chunk) +
-                         " " + std::string(dtype_name(job.result.dtype_out)) + " values are " + format_bytes(bytes) +
-                         "; HDF5 allows less than 4 GiB per chunk, so choose a smaller --chunk");
+        throw UsageError("--chunk " + std::to_string(job.options.chunk_elements()) + ": chunks of " +
+                         std::to_string(chunk) + " " + std::string(dtype_name(job.result.dtype_out)) + " values are " +
+                         format_bytes(bytes) + "; HDF5 allows less than 4 GiB per chunk, so choose a smaller --chunk");
 }
 
 // Rank 0: the output's datasets must fit the file system and the file-size limit (ulimit -f)
@@ -101,8 +106,8 @@ void check_chunk_size(const Job& job) {
 // the write itself, but the file-size limit is held against the uncompressed size, because
 // HDF5 cannot close a file it could not write to the end (see Job::throw_if_out_of_room).
 void check_disk_space(const Job& job) {
-    const std::string what = "the output (" + std::to_string(job.result.n) + " values" +
-                             (job.options.compress ? ", uncompressed)" : ")");
+    const std::string what =
+        "the output (" + std::to_string(job.result.n) + " values" + (job.options.compress ? ", uncompressed)" : ")");
     check_room(job.options.output, job.output_bytes(), what, "choose another --output",
                job.options.compress ? RoomKind::file_size_limit_only : RoomKind::disk_and_file_size_limit);
 }
@@ -115,13 +120,13 @@ void check_memory(const Job& job) {
     const auto elements = static_cast<std::uint64_t>(holds_all ? job.result.n : job.my_count());
     std::uint64_t bytes = 0;  // saturates: n near 2^63 must still be refused, not wrap to a small number
     if (__builtin_mul_overflow(elements, per_element, &bytes)) bytes = UINT64_MAX;
-    const std::string what = "squaring " + std::to_string(job.result.n) + " " + std::string(dtype_name(job.result.dtype_in)) +
-                             " values with --io " + std::string(io_mode_name(job.options.io));
+    const std::string what = "squaring " + std::to_string(job.result.n) + " " +
+                             std::string(dtype_name(job.result.dtype_in)) + " values with --io " +
+                             std::string(io_mode_name(job.options.io));
     // (--n cannot shrink a read input.)
     const std::string advice = job.options.io == IoMode::root ? "--io parallel (no rank then holds the whole array)"
                                                               : "spread the ranks over more nodes";
-    mpi::check_memory_fits(job.comm, bytes, what,
-                           (job.options.input ? "use " : "use a smaller --n, or ") + advice);
+    mpi::check_memory_fits(job.comm, bytes, what, (job.options.input ? "use " : "use a smaller --n, or ") + advice);
 }
 
 double median(std::vector<double> values) {
@@ -185,8 +190,10 @@ SquareResult run_square(MPI_Comm comm, const SquareOptions& options) {
         if (job.is_root()) check_disk_space(job);
     });
 
-    if (options.io == IoMode::root) run_root_io(job);
-    else run_parallel_io(job);
+    if (options.io == IoMode::root)
+        run_root_io(job);
+    else
+        run_parallel_io(job);
     reduce_times(job);
     gather_peak_rss(job);
 

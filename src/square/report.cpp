@@ -37,9 +37,12 @@ std::vector<std::string> pandas_floats(const std::vector<std::string>& values) {
     std::vector<std::string> shown;
     for (const double x : numbers) {
         char text[32];
-        if (std::isnan(x)) std::snprintf(text, sizeof text, "NaN");
-        else if (std::isinf(x)) std::snprintf(text, sizeof text, x > 0 ? "inf" : "-inf");
-        else std::snprintf(text, sizeof text, scientific ? "%.6e" : "%.6f", x);
+        if (std::isnan(x))
+            std::snprintf(text, sizeof text, "NaN");
+        else if (std::isinf(x))
+            std::snprintf(text, sizeof text, x > 0 ? "inf" : "-inf");
+        else
+            std::snprintf(text, sizeof text, scientific ? "%.6e" : "%.6f", x);
         shown.emplace_back(text);
     }
     if (!scientific) trim_common_zeros(shown);
@@ -73,11 +76,14 @@ std::string format_phase_line(const std::string& label, int ranks, const Phases&
     return text;
 }
 
-std::string format_timings(const SquareResult& result) { return format_phase_line("timings", result.ranks, result.phases); }
+std::string format_timings(const SquareResult& result) {
+    return format_phase_line("timings", result.ranks, result.phases);
+}
 
 nlohmann::ordered_json phases_json(const Phases& phases) {
     nlohmann::ordered_json json = nlohmann::ordered_json::object();
-    for (const auto& [name, stats] : phases) json[name] = {{"min", stats.min}, {"mean", stats.mean}, {"max", stats.max}};
+    for (const auto& [name, stats] : phases)
+        json[name] = {{"min", stats.min}, {"mean", stats.mean}, {"max", stats.max}};
     return json;
 }
 
@@ -120,8 +126,10 @@ nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptio
             transfers[name] = {{"collective", causes.empty()}, {"no_collective_cause", causes}};
         report["collective_io"] = transfers;
     }
-    if (options.input) report["source"] = result.source;
-    else report["seed"] = options.seed;
+    if (options.input)
+        report["source"] = result.source;
+    else
+        report["seed"] = options.seed;
     return report;
 }
 

@@ -33,13 +33,17 @@ void run_typed(Job& job) {
         if constexpr (!in_place) separate_out = Buffer<Out>(data.size());
     });
     Out* out = nullptr;
-    if constexpr (in_place) out = data.data();
-    else out = separate_out.data();
+    if constexpr (in_place)
+        out = data.data();
+    else
+        out = separate_out.data();
 
     const auto load_input = [&] {
         if (!job.is_root()) return;
-        if (o.input) h5::read(*job.files.input, data.span(), job.result.source);
-        else generate(data.span(), o.seed, 0);
+        if (o.input)
+            h5::read(*job.files.input, data.span(), job.result.source);
+        else
+            generate(data.span(), o.seed, 0);
     };
     if (o.input) {
         job.time_local("read", load_input, job.open_seconds);
@@ -59,9 +63,7 @@ void run_typed(Job& job) {
         // Squaring in place consumed rank 0's input: a repetition produces it again (untimed)
         // rather than keeping a second copy in memory.
         if (repetition > 0 && in_place) mpi::agree(job.comm, load_input);
-        job.time_collective("scatter", [&] {
-            mpi::scatterv<T>(job.comm, root, counts, displs, data.span());
-        });
+        job.time_collective("scatter", [&] { mpi::scatterv<T>(job.comm, root, counts, displs, data.span()); });
         std::optional<std::size_t> overflow;
         job.time_local("square", [&] {
             // Rank 0's own chunk is the front of its whole array (displs[0] == 0).
@@ -88,7 +90,8 @@ void run_typed(Job& job) {
     job.times.add("total", MPI_Wtime() - job.start);
 
     if (job.is_root())
-        for (std::int64_t i = 0; i < std::min<std::int64_t>(o.head, n); ++i) job.result.head.push_back(value_text(out[i]));
+        for (std::int64_t i = 0; i < std::min<std::int64_t>(o.head, n); ++i)
+            job.result.head.push_back(value_text(out[i]));
 }
 
 }  // namespace

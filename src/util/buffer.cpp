@@ -23,8 +23,7 @@ void* allocate_huge(std::size_t count, std::size_t element_size) {
     // aligned_alloc needs a multiple of the alignment; round up to whole huge pages.
     const std::size_t rounded = (bytes + huge_page - 1) / huge_page * huge_page;
     void* p = std::aligned_alloc(huge_page, rounded);
-    if (p == nullptr)
-        throw Error("cannot allocate " + std::to_string(bytes) + " bytes of memory");
+    if (p == nullptr) throw Error("cannot allocate " + std::to_string(bytes) + " bytes of memory");
     // Advice only: a kernel without THP simply ignores it.
     (void)madvise(p, rounded, MADV_HUGEPAGE);
     return p;

@@ -33,11 +33,13 @@ void check_room(const fs::path& file, std::uint64_t needed, const std::string& w
                 RoomKind kind) {
     const std::optional<FileRoom> room = room_for_new_file(file.parent_path(), kind);
     if (!room || needed <= room->bytes) return;
-    const std::string has = room->file_size_limit
-                                ? "the file-size limit (ulimit -f) allows only " + format_bytes(room->bytes) + "; raise it"
-                                : "only " + format_bytes(room->bytes) + " are free on the file system of " + room->folder +
-                                      "; free some space";
-    throw Error(file.string() + ": " + what + " needs " + format_bytes(needed) + ", but " + has + ", or " + alternative);
+    const std::string has =
+        room->file_size_limit
+            ? "the file-size limit (ulimit -f) allows only " + format_bytes(room->bytes) + "; raise it"
+            : "only " + format_bytes(room->bytes) + " are free on the file system of " + room->folder +
+                  "; free some space";
+    throw Error(file.string() + ": " + what + " needs " + format_bytes(needed) + ", but " + has + ", or " +
+                alternative);
 }
 
 bool is_out_of_room(int error_number) {

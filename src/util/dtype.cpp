@@ -5,21 +5,20 @@
 namespace rankpool {
 
 namespace {
-constexpr std::array all_dtypes{Dtype::int8,   Dtype::int16,  Dtype::int32,  Dtype::int64,
-                                Dtype::uint8,  Dtype::uint16, Dtype::uint32, Dtype::uint64,
-                                Dtype::float32, Dtype::float64};
+constexpr std::array all_dtypes{Dtype::int8,   Dtype::int16,  Dtype::int32,  Dtype::int64,   Dtype::uint8,
+                                Dtype::uint16, Dtype::uint32, Dtype::uint64, Dtype::float32, Dtype::float64};
 }
 
 std::string_view dtype_name(Dtype d) {
     switch (d) {
-        case Dtype::int8:    return "int8";
-        case Dtype::int16:   return "int16";
-        case Dtype::int32:   return "int32";
-        case Dtype::int64:   return "int64";
-        case Dtype::uint8:   return "uint8";
-        case Dtype::uint16:  return "uint16";
-        case Dtype::uint32:  return "uint32";
-        case Dtype::uint64:  return "uint64";
+        case Dtype::int8: return "int8";
+        case Dtype::int16: return "int16";
+        case Dtype::int32: return "int32";
+        case Dtype::int64: return "int64";
+        case Dtype::uint8: return "uint8";
+        case Dtype::uint16: return "uint16";
+        case Dtype::uint32: return "uint32";
+        case Dtype::uint64: return "uint64";
         case Dtype::float32: return "float32";
         case Dtype::float64: return "float64";
     }

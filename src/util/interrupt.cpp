@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <ctime>
 #include <cstring>
+#include <ctime>
 
 namespace rankpool {
 

@@ -77,7 +77,8 @@ std::optional<std::uint64_t> cgroup_room(const std::filesystem::path& folder) {
 
 std::optional<AvailableMemory> available_memory() {
     std::optional<AvailableMemory> best;
-    if (const auto kib = read_keyed("/proc/meminfo", "MemAvailable")) best = AvailableMemory{*kib * 1024, "MemAvailable"};
+    if (const auto kib = read_keyed("/proc/meminfo", "MemAvailable"))
+        best = AvailableMemory{*kib * 1024, "MemAvailable"};
     // The tightest limit on the way up counts: Slurm sets the job's on a parent of the task's cgroup.
     for (const auto& folder : cgroup_memory_folders())
         if (const auto room = cgroup_room(folder); room && (!best || *room < best->bytes))

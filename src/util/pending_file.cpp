@@ -17,8 +17,7 @@ namespace fs = std::filesystem;
 namespace rankpool {
 
 PendingFile::PendingFile(fs::path final_path) : final_(std::move(final_path)) {
-    if (final_.filename().empty())
-        throw Error("'" + final_.string() + "': output must name a file, not a folder");
+    if (final_.filename().empty()) throw Error("'" + final_.string() + "': output must name a file, not a folder");
     std::error_code ec;
     for (fs::path folder = final_.parent_path(); !folder.empty() && !fs::exists(folder, ec);
          folder = folder.parent_path()) {

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "h5/dataset.hpp"
-#include "h5/error.hpp"
+#include "h5/error_stack.hpp"
 #include "h5/file.hpp"
 #include "util/error.hpp"
 
@@ -77,7 +77,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    require(ftruncate(file_fd, 0) == 0 && pwrite(file_fd, data, size, 0) == static_cast<ssize_t>(size), "writing the file");
+    require(ftruncate(file_fd, 0) == 0 && pwrite(file_fd, data, size, 0) == static_cast<ssize_t>(size),
+            "writing the file");
     try {
         const rankpool::h5::Handle file = rankpool::h5::open_for_reading(file_path);
         // The default dataset, one in a group, and a path through a dataset.

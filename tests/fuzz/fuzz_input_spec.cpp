@@ -90,11 +90,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const CLI::ParseError& e) {
         std::ostringstream out, err;
         app.exit(e, out, err);  // the usage message or --help that rank 0 would print
-        if (std::getenv("RANKPOOL_FUZZ_VERBOSE") != nullptr) std::fprintf(stderr, "  %s: %s\n", e.get_name().c_str(), e.what());
+        if (std::getenv("RANKPOOL_FUZZ_VERBOSE") != nullptr)
+            std::fprintf(stderr, "  %s: %s\n", e.get_name().c_str(), e.what());
         return 0;
     }
     require(command_line.square->parsed() != command_line.fetch->parsed(), "exactly one subcommand");
-    if (command_line.square->parsed()) check_square(command_line.square_options);
-    else check_fetch(command_line.fetch_options);
+    if (command_line.square->parsed())
+        check_square(command_line.square_options);
+    else
+        check_fetch(command_line.fetch_options);
     return 0;
 }

@@ -23,9 +23,7 @@ void require(bool condition, const char* what, const std::string& detail) {
     std::abort();
 }
 
-bool lower_hex(const std::string& text) {
-    return text.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
+bool lower_hex(const std::string& text) { return text.find_first_not_of("0123456789abcdef") == std::string::npos; }
 
 }  // namespace
 

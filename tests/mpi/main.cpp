@@ -3,10 +3,10 @@
 // Tests use CHECK rather than REQUIRE before a collective: a rank that stopped early would
 // leave the others waiting.
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
 #include <mpi.h>
+#include <catch2/catch.hpp>
 
-#include "h5/error.hpp"
+#include "h5/error_stack.hpp"
 
 int main(int argc, char** argv) {
     MPI_Init(&argc, &argv);

@@ -7,8 +7,8 @@
 
 #include "mpi/collectives.hpp"
 #include "mpi/datatype.hpp"
-#include "util/partition.hpp"
 #include "util/error.hpp"
+#include "util/partition.hpp"
 
 using namespace rankpool;
 
@@ -36,8 +36,8 @@ void round_trip(std::int64_t n) {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("scatterv/gatherv round trip with uneven and empty chunks", "[mpi][collectives]",
-                   std::int8_t, std::int32_t, std::int64_t, std::uint16_t, std::uint64_t, float, double) {
+TEMPLATE_TEST_CASE("scatterv/gatherv round trip with uneven and empty chunks", "[mpi][collectives]", std::int8_t,
+                   std::int32_t, std::int64_t, std::uint16_t, std::uint64_t, float, double) {
     for (std::int64_t n : {0, 1, 2, 3, 5, 100, 1001}) round_trip<TestType>(n);
 }
 

@@ -48,8 +48,7 @@ TEST_CASE("the pipeline matches a serial reference for uneven chunks", "[mpi][pi
     REQUIRE(squared.dtype == Dtype::int64);
     std::vector<std::int64_t> values(1'003);
     h5::read<std::int64_t>(squared, values, "out.h5");
-    for (std::size_t i = 0; i < numbers.size(); ++i)
-        REQUIRE(values[i] == std::int64_t{numbers[i]} * numbers[i]);
+    for (std::size_t i = 0; i < numbers.size(); ++i) REQUIRE(values[i] == std::int64_t{numbers[i]} * numbers[i]);
     fs::remove_all(dir);
 }
 

@@ -6,7 +6,7 @@
  * 1 s per process, most of the sanitized test suite's time. Open MPI 4.1 has no switch to keep
  * its components loaded; an executable's own dlclose takes precedence over libc's for every
  * library, so this one keeps them. Leak reports then also name the components' frames. */
-int dlclose(void *handle) {
+int dlclose(void* handle) {
     (void)handle;
     return 0;
 }

@@ -7,7 +7,8 @@
 using namespace rankpool;
 
 TEST_CASE("dtype names round-trip and unknown names are refused", "[dtype]") {
-    for (const char* name : {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"}) {
+    for (const char* name :
+         {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"}) {
         const auto d = parse_dtype(name);
         REQUIRE(d.has_value());
         CHECK(dtype_name(*d) == name);

@@ -26,8 +26,10 @@ TEST_CASE("the URL list accepts comments and blank lines and CRLF and fields", "
         "# images\r\n"
         "\r\n"
         "https://example.org/a.jpg\r\n"
-        "  http://example.org/b?x=1   name=b.png  size=12 sha256=" + std::string(64, 'A') + "\n"
-        "HTTPS://example.org/c\n",
+        "  http://example.org/b?x=1   name=b.png  size=12 sha256=" +
+            std::string(64, 'A') +
+            "\n"
+            "HTTPS://example.org/c\n",
         "urls.txt");
     REQUIRE(entries.size() == 3);
     CHECK(entries[0].line == 3);
@@ -52,10 +54,11 @@ TEST_CASE("bad list lines are refused with their line number", "[fetch][list]") 
     CHECK(parse_error("http://h/a size=1k\n") == "urls.txt:1: size must be a whole number of bytes");
     CHECK_THAT(parse_error("http://h/a name\n"), Catch::Contains("is not a key=value field"));
     for (const std::string bad : {"../x", "a/b", "..", ".", "", "a\tb"})
-        CHECK_THAT(parse_error("http://h/a name=" + bad + "\n"), Catch::Contains("is not a plain file name") ||
-                                                                   Catch::Contains("is not a key=value field"));
+        CHECK_THAT(parse_error("http://h/a name=" + bad + "\n"),
+                   Catch::Contains("is not a plain file name") || Catch::Contains("is not a key=value field"));
     CHECK(parse_error("http://h/a name=x\n\nhttp://h/b name=x\n") == "urls.txt:3: name 'x' is also used on line 1");
-    CHECK(parse_error("http://h/a name=" + std::string(256, 'n') + "\n") == "urls.txt:1: name is longer than 255 bytes");
+    CHECK(parse_error("http://h/a name=" + std::string(256, 'n') + "\n") ==
+          "urls.txt:1: name is longer than 255 bytes");
     CHECK(parse_error("http://h/a\nhttp://h/b name=\x01z\n") ==
           "urls.txt:2: name '\x01z' is not a plain file name (no '/', '..', NUL or control characters)");
 }
@@ -67,15 +70,15 @@ TEST_CASE("an empty list has no entries", "[fetch][list]") {
 
 TEST_CASE("names come from name= then a unique safe last segment then file{i}", "[fetch][names]") {
     const auto entries = parse_url_list(
-        "https://picsum.photos/200/300\n"          // "300": also line 2 -> file0
-        "https://picsum.photos/200/300\n"          // -> file1
-        "https://h/pics/cat.jpg?size=big#top\n"    // -> cat.jpg
-        "https://h/x/.hidden\n"                    // starts with '.' -> file3
-        "https://h/dir/\n"                         // empty segment -> file4
-        "https://h\n"                              // no path -> file5
-        "https://h/a%20b.png\n"                    // '%' is not safe -> file6
-        "https://h/a..b\n"                         // no name= could hold "a..b" -> file7
-        "https://h/other name=file0\n"             // explicit wins; fallbacks step around it
+        "https://picsum.photos/200/300\n"        // "300": also line 2 -> file0
+        "https://picsum.photos/200/300\n"        // -> file1
+        "https://h/pics/cat.jpg?size=big#top\n"  // -> cat.jpg
+        "https://h/x/.hidden\n"                  // starts with '.' -> file3
+        "https://h/dir/\n"                       // empty segment -> file4
+        "https://h\n"                            // no path -> file5
+        "https://h/a%20b.png\n"                  // '%' is not safe -> file6
+        "https://h/a..b\n"                       // no name= could hold "a..b" -> file7
+        "https://h/other name=file0\n"           // explicit wins; fallbacks step around it
         "https://h/explicit.bin name=cat.jpg2\n",
         "urls.txt");
     CHECK(assign_names(entries) == std::vector<std::string>{"file0-1", "file1", "cat.jpg", "file3", "file4", "file5",

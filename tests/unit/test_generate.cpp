@@ -16,8 +16,8 @@ TEST_CASE("splitmix64 reproduces the reference sequence", "[generate]") {
     CHECK(splitmix64(0, 2) == 0x06C45D188009454Full);
 }
 
-TEMPLATE_TEST_CASE("generated values are independent of how the array is split", "[generate]",
-                   std::int8_t, std::uint16_t, std::int64_t, std::uint64_t, float, double) {
+TEMPLATE_TEST_CASE("generated values are independent of how the array is split", "[generate]", std::int8_t,
+                   std::uint16_t, std::int64_t, std::uint64_t, float, double) {
     constexpr std::int64_t n = 10'007;
     std::vector<TestType> whole(n);
     generate<TestType>(whole, 42, 0);
@@ -31,8 +31,8 @@ TEMPLATE_TEST_CASE("generated values are independent of how the array is split",
     }
 }
 
-TEMPLATE_TEST_CASE("integers lie in 1..99 and every value occurs", "[generate]",
-                   std::int8_t, std::uint8_t, std::int32_t, std::int64_t, std::uint64_t) {
+TEMPLATE_TEST_CASE("integers lie in 1..99 and every value occurs", "[generate]", std::int8_t, std::uint8_t,
+                   std::int32_t, std::int64_t, std::uint64_t) {
     std::vector<TestType> values(100'000);
     generate<TestType>(values, default_seed, 0);
     std::vector<int> seen(100, 0);

@@ -23,8 +23,8 @@ TEST_CASE("the squared type widens integers up to 64 bits and keeps floats", "[k
     STATIC_REQUIRE(std::is_same_v<squared_t<double>, double>);
 }
 
-TEMPLATE_TEST_CASE("widened squares are exact at the extremes of the input type", "[kernel]",
-                   std::int8_t, std::int16_t, std::int32_t, std::uint8_t, std::uint16_t, std::uint32_t) {
+TEMPLATE_TEST_CASE("widened squares are exact at the extremes of the input type", "[kernel]", std::int8_t, std::int16_t,
+                   std::int32_t, std::uint8_t, std::uint16_t, std::uint32_t) {
     using Out = squared_t<TestType>;
     const std::vector<TestType> in = {std::numeric_limits<TestType>::min(), std::numeric_limits<TestType>::max(),
                                       TestType(0), TestType(1), TestType(99)};

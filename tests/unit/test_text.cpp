@@ -114,8 +114,9 @@ TEST_CASE("printable_message makes one line of valid UTF-8 without control chara
     using rankpool::printable_message;
     CHECK(printable_message("plain caf\xC3\xA9 \xE2\x82\xAC") == "plain caf\xC3\xA9 \xE2\x82\xAC");
     CHECK(printable_message(std::string("a\nb\tc\0d", 7)) == "a\\x0ab\\x09c\\x00d");
-    CHECK(printable_message("\x1B[31mred") == "\\x1b[31mred");          // a terminal escape
-    CHECK(printable_message("\xC2\x9B" "31m") == "\\xc2\\x9b31m");      // C1 CSI, escaped too
+    CHECK(printable_message("\x1B[31mred") == "\\x1b[31mred");  // a terminal escape
+    CHECK(printable_message("\xC2\x9B"
+                            "31m") == "\\xc2\\x9b31m");                      // C1 CSI, escaped too
     CHECK(printable_message("\xFF\xED\xA0\x80") == "\\xff\\xed\\xa0\\x80");  // not UTF-8, a surrogate
     const std::string long_text = std::string(3000, 'x') + "END";
     const std::string shortened = printable_message(long_text, 1000);

@@ -1,4 +1,4 @@
-#include "h5/error.hpp"
+#include "h5/error_stack.hpp"
 
 #include <cstdlib>
 #include <cstring>
