@@ -10,12 +10,27 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "mpi/environment.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
 namespace rankpool::cli {
+
+// CLI11 answers a misspelt subcommand ("rankpool squre") only with "A subcommand is required":
+// name the unknown word and the choices instead. The word is what CLI11 left unparsed.
+inline std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e) {
+    const auto* required = dynamic_cast<const CLI::RequiredError*>(&e);
+    const auto& subcommands = app.get_subcommands({});
+    const std::vector<std::string> unparsed = app.remaining();
+    if (required == nullptr || subcommands.empty() || unparsed.empty() || unparsed.front().starts_with('-'))
+        return printable_message(e.what());
+    std::string choices;
+    for (const CLI::App* subcommand : subcommands)
+        choices += (choices.empty() ? "" : subcommand == subcommands.back() ? " or " : ", ") + subcommand->get_name();
+    return printable_message("unknown subcommand '" + unparsed.front() + "'; choose " + choices);
+}
 
 template <class Work>
 int parse_and_run(CLI::App& app, int argc, char** argv, const std::string& program, Work&& work) {
@@ -29,7 +44,7 @@ int parse_and_run(CLI::App& app, int argc, char** argv, const std::string& progr
             std::cout << out.str() << std::flush;
             std::string text = err.str();  // CLI11's message, then its "Run with --help" line
             const std::string_view what = e.what();
-            if (text.compare(0, what.size(), what) == 0) text.replace(0, what.size(), printable_message(what));
+            if (text.compare(0, what.size(), what) == 0) text.replace(0, what.size(), parse_error_text(app, e));
             if (!text.empty()) std::cerr << program << ": " << text << std::flush;
         }
         return code == 0 ? 0 : 2;

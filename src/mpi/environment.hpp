@@ -1,5 +1,6 @@
 #pragma once
 // MPI_Init / MPI_Finalize as one scope-bound object, and the few facts every layer asks for.
+// Initialising also installs rankpool's MPI error policy (mpi/error_handler.hpp): fatal.
 #include <mpi.h>
 
 #include <string>
@@ -16,9 +17,10 @@ public:
 
 int rank(MPI_Comm comm = MPI_COMM_WORLD);
 int size(MPI_Comm comm = MPI_COMM_WORLD);
+// The MPI library's name and version, "Open MPI v4.1.4" (the first part of its version string).
 std::string library_version();
-std::string
-processor_name();  // this rank's node, as MPI names it  // "Open MPI v4.1.4, package: ..." (first line only)
+// This rank's node, as MPI names it (its hostname).
+std::string processor_name();
 
 // Ends every rank of the job now: for failures that the other ranks cannot know about.
 [[noreturn]] void abort_job(int code);
