@@ -14,10 +14,10 @@ void report_and_abort(MPI_Comm* /*comm*/, int* code, ...) {
     char text[MPI_MAX_ERROR_STRING];
     int length = 0;
     if (MPI_Error_string(*code, text, &length) != MPI_SUCCESS) length = 0;
-    const std::string what = length > 0 ? std::string(text, static_cast<std::size_t>(length))
-                                         : "error code " + std::to_string(*code);
-    const std::string line = "rankpool: error: MPI: " + printable_message(what) + " (rank " +
-                             std::to_string(rank()) + " on " + processor_name() + ")\n";
+    const std::string what =
+        length > 0 ? std::string(text, static_cast<std::size_t>(length)) : "error code " + std::to_string(*code);
+    const std::string line = "rankpool: error: MPI: " + printable_message(what) + " (rank " + std::to_string(rank()) +
+                             " on " + processor_name() + ")\n";
     std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
     abort_job(1);  // the whole job: the other ranks may be waiting in the call that failed here
