@@ -45,20 +45,18 @@ dev=(
   clang-format-14                     # scripts/check-format.sh (the format is clang-format 14's)
 )
 
-list=0 tiers=()
+packages=("${run[@]}") named=() list=0
 for arg in "$@"; do
   case $arg in
-    run|test|bench|dev) tiers+=("$arg") ;;
-    --bench) tiers+=(bench) ;;  # the old spelling
-    --list) list=1 ;;
-    -h|--help) usage; exit 0 ;;
+    run) ;;
+    test) packages+=("${test[@]}") ;;
+    bench | --bench) packages+=("${bench[@]}") ;;  # --bench: the old spelling
+    dev) packages+=("${dev[@]}") ;;
+    --list) list=1; continue ;;
+    -h | --help) usage; exit 0 ;;
     *) die "unknown tier or option '$arg': say run, test, bench or dev (see --help)" 2 ;;
   esac
-done
-packages=("${run[@]}")
-for tier in "${tiers[@]}"; do
-  declare -n tier_packages=$tier
-  packages+=("${tier_packages[@]}")
+  named+=("${arg#--}")
 done
 mapfile -t packages < <(printf '%s\n' "${packages[@]}" | awk '!seen[$0]++')
 
@@ -73,9 +71,8 @@ for p in "${packages[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
-tiers_text="${tiers[*]:-run}"
 if ((${#missing[@]} == 0)); then
-  echo "$me: all ${#packages[@]} packages of '$tiers_text' present"
+  echo "$me: all ${#packages[@]} packages of '${named[*]:-run}' present"
   exit 0
 fi
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scripts/lib/batch-job.sh: the body of scripts/slurm/square.sbatch and fetch.sbatch, sourced by
 # them; their headers say what the job does.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -49,8 +50,9 @@ batch_job() {
   # fetch's URL list comes first, before the outputs this job adds.
   local first=()
   if [[ $subcommand == fetch ]]; then
-    ((${#args[@]})) && [[ ${args[0]} != -* ]] ||
+    if ((${#args[@]} == 0)) || [[ ${args[0]} == -* ]]; then
       die "the first argument must be the URL list: sbatch scripts/slurm/fetch.sbatch URL_LIST [rankpool fetch ARGS...]" 2
+    fi
     first=("${args[0]}")
     args=("${args[@]:1}")
   fi

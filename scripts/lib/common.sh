@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scripts/lib/common.sh: what the scripts share; sourced, never run. It only defines: nothing is
 # installed, built or exported into Open MPI's environment until a script calls the function.
 #
@@ -17,6 +18,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 me=$(basename -- "$0")
 # Debian's: it has numpy, h5py, matplotlib (and pandas, mpi4py: setup.sh bench). The python3 first
 # on PATH may lack them.
+# shellcheck disable=SC2034  # used by the scripts
 python=${PYTHON:-/usr/bin/python3}
 # The Python scripts import scripts/lib/rankpool_scripts.py.
 export PYTHONPATH=$repo/scripts/lib${PYTHONPATH:+:$PYTHONPATH}
