@@ -43,7 +43,11 @@ oversubscribed "$ranks" && mpi_flags+=(--oversubscribe)
 allow_mpi_as_root
 use_shared_memory_pml
 
-seconds() { local start=$EPOCHREALTIME; "$@" >/dev/null 2>&1 || die "failed: $*"; awk "BEGIN { print $EPOCHREALTIME - $start }"; }
+seconds() {
+  local start=$EPOCHREALTIME
+  "$@" >/dev/null 2>&1 || die "failed: $*"
+  awk "BEGIN { print $EPOCHREALTIME - $start }"
+}
 rankpool_times=() curl_times=()
 for r in $(seq "$repeat"); do
   rm -rf "$work/rp" "$work/curl"; mkdir -p "$work/curl"

@@ -210,7 +210,7 @@ def report_text(s, rows, bound, records, a, host_line, specs):
     verdict = {True: " PASS", False: " MISS", None: ""}
     mode = lambda m, rs: f"{rs[m][0]:.2f}{verdict[rs[m][1]]}" if m in rs else "–"
     lines += markdown_table(["ratio", "goal", "rankpool --io root", "rankpool --io parallel"],
-                   [[what, goal, mode("root", rs), mode("parallel", rs)] for what, goal, rs in rows])
+                            [[what, goal, mode("root", rs), mode("parallel", rs)] for what, goal, rs in rows])
     lines += ["", "The limits follow the root layout: rank 0 alone generates and writes every byte. --io parallel "
               "shares that work among the ranks, so its ratios are context, not a bound."]
     lines += ["", f"hello + sum of limits = {f3(bound['root'])} s for --io root (all six phases), "

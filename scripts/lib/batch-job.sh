@@ -51,7 +51,7 @@ batch_job() {
   local first=()
   if [[ $subcommand == fetch ]]; then
     if ((${#args[@]} == 0)) || [[ ${args[0]} == -* ]]; then
-      die "the first argument must be the URL list: sbatch scripts/slurm/fetch.sbatch URL_LIST [rankpool fetch ARGS...]" 2
+      die "the first argument must be the URL list: sbatch scripts/slurm/fetch.sbatch URL_LIST [ARGS...]" 2
     fi
     first=("${args[0]}")
     args=("${args[@]:1}")

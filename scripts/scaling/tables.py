@@ -321,7 +321,8 @@ def summary_markdown(rows, summary):
             body.append(row)
             eff_body.append([label] + ["—" if over or (io, p, ph) not in by else ratio(by[(io, p, ph)]["efficiency"])
                                        for ph in phases])
-        lines += markdown_table(["ranks", "n", "repeats"] + phases + ["total min–max", "whole", p_word, "efficiency"], body)
+        header = ["ranks", "n", "repeats"] + phases + ["total min–max", "whole", p_word, "efficiency"]
+        lines += markdown_table(header, body)
         lines += ["", f"Efficiency per phase (--io {io}):", ""]
         lines += markdown_table(["ranks"] + phases, eff_body)
         lines.append("")

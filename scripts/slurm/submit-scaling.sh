@@ -61,7 +61,7 @@ scaling=$repo/scripts/scaling.sh
 command -v sbatch >/dev/null || die "sbatch is missing: run this on a Slurm login node"
 root=${RANKPOOL_ROOT:-$repo}
 if ((!own_binary)); then
-  root=$(cd "$root" 2>/dev/null && pwd) || die "RANKPOOL_ROOT=$root: no such folder"
+  root=$(cd "$root" 2>/dev/null && pwd) || die "RANKPOOL_ROOT=$RANKPOOL_ROOT: no such folder"
   require_rankpool "$root"
   pass=(--rankpool "$root/build/rankpool" "${pass[@]}")
 fi
