@@ -4,7 +4,13 @@
 # line is longer than 120 columns; --fix rewrites the files instead. Needs clang-format 14
 # (Debian 12's; other versions format differently): scripts/setup.sh dev installs it.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$repo"
+case ${1:-} in
+  -h|--help) usage; exit 0 ;;
+  --fix | "") ;;
+  *) die "unknown option $1 (see --help)" 2 ;;
+esac
 
 format=$(command -v clang-format-14 || command -v clang-format || true)
 [[ -n "$format" ]] || { echo "check-format: clang-format not found; run scripts/setup.sh dev" >&2; exit 2; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/fuzz.sh [SECONDS]
 # The libFuzzer targets of tests/fuzz/ (preset "fuzz": clang, ASan + UBSan, build-fuzz/):
-#  1. builds them;
+#  1. installs what is missing (scripts/setup.sh dev) and builds them;
 #  2. replays each committed corpus, tests/fuzz/corpus/<target>/ (seeds and past crashes: a
 #     regression test, as ctest does in the normal build);
 #  3. fuzzes each target for SECONDS (default 30) from that corpus, on $RANKPOOL_FUZZ_JOBS
@@ -14,20 +14,20 @@
 # rankpool's; Debian's 1.10.8 has some on damaged files, see tests/fuzz/README.md) is listed
 # with its input but does not fail the run.
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$repo"
 
 seconds=${1:-30}
+[[ $seconds == -h || $seconds == --help ]] && { usage; exit 0; }
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || ((seconds < 1)); then
-  echo "usage: scripts/fuzz.sh [SECONDS per target, default 30]" >&2
-  exit 2
+  die "SECONDS per target: not a positive number: $seconds (see --help)" 2
 fi
 jobs=${RANKPOOL_FUZZ_JOBS:-$(nproc)}
 targets=(url_list input_spec h5_reader)
 # Per input: -timeout seconds, -rss_limit_mb (also the largest single malloc).
 limits=(-timeout=10 -rss_limit_mb=2048)
 
-scripts/setup.sh
+setup dev
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --parallel "$jobs"
 

@@ -32,31 +32,18 @@
 # Exit codes: 0 done, 1 a run (or the tables) failed (points done so far are kept), 2 bad command
 # line or DIR holds another study, 130/143 interrupted.
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-python=${PYTHON:-/usr/bin/python3}  # Debian's, with matplotlib (the python3 first on PATH may lack it)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 collect=0
 for arg in "$@"; do
   [[ $arg == -- ]] && break  # what follows goes to rankpool
   case $arg in
-    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
     --collect) collect=1 ;;
   esac
 done
-
-if ((collect == 0)); then
-  if ((EUID == 0)) && [[ -z "${SLURM_JOB_ID:-}" ]]; then
-    # Containers and CI run as root; Open MPI refuses that unless told otherwise. Never inside a
-    # Slurm job: a cluster's jobs have no business running as root.
-    echo "scaling.sh: running as root, so allowing Open MPI to run as root (OMPI_ALLOW_RUN_AS_ROOT=1)" >&2
-    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-  fi
-  if [[ -z "${OMPI_MCA_pml:-}" && -z "${SLURM_JOB_ID:-}" ]]; then
-    # One machine: ranks talk through shared memory (ob1 + vader). Left to itself, Open MPI first
-    # probes UCX for a fast network, ~0.3 s of start-up per run here that would swamp small points.
-    # Inside Slurm the nodes may have that network, so the choice is left to Open MPI there.
-    echo "scaling.sh: OMPI_MCA_pml=ob1 (shared memory; set OMPI_MCA_pml to choose otherwise)" >&2
-    export OMPI_MCA_pml=ob1
-  fi
+if ((collect == 0)); then  # --collect starts no MPI job
+  allow_mpi_as_root
+  use_shared_memory_pml
 fi
 exec "$python" "$repo/scripts/scaling/sweep.py" "$@"

@@ -1,30 +1,68 @@
 #!/usr/bin/env bash
-# scripts/setup.sh [--bench]
-# Installs the Debian packages that rankpool's build and tests need -- only those missing.
-# --bench adds the benchmark's peers (pandas for the tutorial's Python, mpi4py).
-# Does nothing else: no build, no environment changes.
+# scripts/setup.sh [TIER...]
+# scripts/setup.sh --list [TIER...]
+#
+# Installs the Debian packages a purpose needs -- only those missing; nothing else (no build, no
+# environment changes). Every tier includes run; name several for all of them (setup.sh test dev).
+#   run    (the default) build and run rankpool: CMake, g++, Open MPI, parallel HDF5, CLI11,
+#          nlohmann-json, libcurl and OpenSSL (scripts/run.sh)
+#   test   + what the tests use: Catch2, h5dump, Python with numpy, h5py, FUSE and matplotlib,
+#          a local Slurm (slurm-wlm, munge), pgrep (scripts/test.sh)
+#   bench  + the peers and tools of the benchmarks and scaling studies: pandas, mpi4py, h5py,
+#          matplotlib, curl (scripts/bench.sh, scripts/bench-fetch.sh, scripts/scaling.sh)
+#   dev    + clang and libFuzzer, llvm-symbolizer for the sanitizers' stack traces, clang-format 14
+#          (scripts/fuzz.sh, scripts/test.sh --sanitize, scripts/check-format.sh)
+# --list prints the packages of the tiers, one a line, and installs nothing.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-packages=(
+run=(
   cmake g++ make
-  libopenmpi-dev openmpi-bin            # MPI
-  libhdf5-openmpi-dev hdf5-tools        # parallel HDF5 1.10 + h5dump for cross-checks
-  libcli11-dev nlohmann-json3-dev       # CLI parsing, JSON reports
-  libcurl4-openssl-dev libssl-dev       # fetch: HTTP(S) transfers, SHA-256
-  curl                                  # fetch benchmark peer (curl --parallel)
-  catch2                                # unit and MPI tests
-  python3 python3-numpy python3-h5py    # independent reader in the tests
-  python3-fuse                          # a FUSE file system without byte-range locks (tests)
-  python3-matplotlib                    # scaling plots (scripts/scaling.sh, scripts/plot-scaling)
-  slurm-wlm munge                       # a single-node Slurm for the batch-script tests (scripts/slurm-local.sh)
-  clang libclang-rt-14-dev              # libFuzzer targets (tests/fuzz/)
-  llvm                                  # llvm-symbolizer: fast stack traces for the sanitizers
+  libopenmpi-dev openmpi-bin          # MPI
+  libhdf5-openmpi-dev                 # parallel HDF5 1.10
+  libcli11-dev nlohmann-json3-dev     # command line, JSON reports
+  libcurl4-openssl-dev libssl-dev     # fetch: HTTP(S) transfers, SHA-256
 )
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-pandas python3-mpi4py)  # scripts/bench.sh: the tutorial's Python, mpi4py + h5py
-elif [[ $# -gt 0 ]]; then
-  echo "usage: scripts/setup.sh [--bench]" >&2
-  exit 2
+test=(
+  catch2                              # unit and MPI tests
+  hdf5-tools                          # h5dump: a second reader of the outputs
+  python3 python3-numpy python3-h5py  # the whole-program tests
+  python3-fuse                        # a FUSE file system without byte-range locks
+  python3-matplotlib                  # the scaling study's plots
+  slurm-wlm munge                     # a single-node Slurm for the batch scripts (scripts/slurm-local.sh)
+  procps                              # pgrep (tests/helpers/job_control.py)
+)
+bench=(
+  python3 python3-numpy python3-h5py  # the Python contenders and their HDF5 output
+  python3-pandas                      # the tutorial's code
+  python3-mpi4py                      # the same MPI job in mpi4py
+  python3-matplotlib                  # the scaling study's plots
+  curl                                # curl --parallel, the fetch benchmark's peer
+)
+dev=(
+  clang libclang-rt-14-dev            # libFuzzer targets (tests/fuzz/)
+  llvm                                # llvm-symbolizer: fast stack traces for the sanitizers
+  clang-format-14                     # scripts/check-format.sh (the format is clang-format 14's)
+)
+
+packages=("${run[@]}") named=() list=0
+for arg in "$@"; do
+  case $arg in
+    run) ;;
+    test) packages+=("${test[@]}") ;;
+    bench | --bench) packages+=("${bench[@]}") ;;  # --bench: the old spelling
+    dev) packages+=("${dev[@]}") ;;
+    --list) list=1; continue ;;
+    -h | --help) usage; exit 0 ;;
+    *) die "unknown tier or option '$arg': say run, test, bench or dev (see --help)" 2 ;;
+  esac
+  named+=("${arg#--}")
+done
+mapfile -t packages < <(printf '%s\n' "${packages[@]}" | awk '!seen[$0]++')
+
+if ((list)); then
+  printf '%s\n' "${packages[@]}"
+  exit 0
 fi
 
 missing=()
@@ -34,14 +72,14 @@ for p in "${packages[@]}"; do
 done
 
 if ((${#missing[@]} == 0)); then
-  echo "setup: all ${#packages[@]} packages present"
+  echo "$me: all ${#packages[@]} packages of '${named[*]:-run}' present"
   exit 0
 fi
 
-echo "setup: installing ${missing[*]}"
+echo "$me: installing ${missing[*]}"
 sudo=()
 if ((EUID != 0)); then
-  command -v sudo >/dev/null || { echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  command -v sudo >/dev/null || die "need root (or sudo) to install: ${missing[*]}"
   sudo=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive

@@ -2,7 +2,7 @@
 # scripts/slurm-local.sh start|stop|status [--state DIR] [--cpus N] [--port P]
 #
 # A real single-node Slurm on this machine, for trying the batch scripts in scripts/slurm/ and for
-# their tests: Debian's slurm-wlm and munge (scripts/setup.sh installs them), run as root.
+# their tests: Debian's slurm-wlm and munge (scripts/setup.sh test installs them), run as root.
 #
 #   start   starts munged (unless one already answers), writes DIR/slurm.conf, starts slurmctld
 #           and slurmd, and waits until the node is idle; prints the line to give the Slurm tools:
@@ -22,14 +22,12 @@
 # It never touches /etc/slurm: the tools read DIR/slurm.conf through SLURM_CONF. The cluster is
 # called rankpool-local, has one node named after `hostname -s` and one partition, "local".
 set -euo pipefail
-
-usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; }
-die() { echo "slurm-local.sh: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 action=${1:-}
 [[ $action == -h || $action == --help ]] && { usage; exit 0; }
 [[ $action == start || $action == stop || $action == status ]] ||
-  { echo "slurm-local.sh: say start, stop or status (see --help)" >&2; exit 2; }
+  die "say start, stop or status (see --help)" 2
 shift
 state=${RANKPOOL_SLURM_STATE:-/tmp/rankpool-slurm} cpus=4 port=16817
 while (($#)); do
@@ -38,7 +36,7 @@ while (($#)); do
     --cpus) cpus=${2:?--cpus needs a number} ;;
     --port) port=${2:?--port needs a number} ;;
     -h|--help) usage; exit 0 ;;
-    *) echo "slurm-local.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) die "unknown option $1 (see --help)" 2 ;;
   esac
   shift 2
 done
@@ -113,7 +111,7 @@ do_stop() {
 
 start_munge() {
   if munge_ok; then return; fi
-  command -v munged >/dev/null || die "munged is missing (Debian: apt-get install munge, or scripts/setup.sh)"
+  command -v munged >/dev/null || die "munged is missing (Debian: apt-get install munge, or scripts/setup.sh test)"
   [[ -r /etc/munge/munge.key ]] || die "/etc/munge/munge.key is missing (Debian's munge package creates it; or: mungekey --create)"
   mkdir -p /run/munge /var/log/munge /var/lib/munge
   chown munge:munge /run/munge /var/log/munge /var/lib/munge 2>/dev/null || true
@@ -170,7 +168,7 @@ do_start() {
   local tool
   for tool in slurmctld slurmd sbatch srun sinfo squeue scontrol munge unmunge munged; do
     command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] ||
-      die "$tool is missing (Debian: apt-get install slurm-wlm munge, or scripts/setup.sh)"
+      die "$tool is missing (Debian: apt-get install slurm-wlm munge, or scripts/setup.sh test)"
   done
   export PATH=$PATH:/usr/sbin
   mkdir -p "$state"/{ctld,spool,log,run}

@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
 # scripts/test.sh [--sanitize] [CTEST ARGS...]
-# Every test on a fresh machine: install what is missing, build, run ctest (unit tests, MPI tests
-# at 1-4 ranks, whole-program tests, the Slurm batch scripts, the fuzz corpora).
+# Every test on a fresh machine: install what is missing (scripts/setup.sh test), build, run ctest
+# (unit tests, MPI tests at 1-4 ranks, whole-program tests, the Slurm batch scripts, the fuzz corpora).
 #   (default)   the Release build in build/ -- what users run
 #   --sanitize  the same tests against the Debug build with AddressSanitizer and
-#               UndefinedBehaviorSanitizer in build-sanitize/ (about twice as long)
+#               UndefinedBehaviorSanitizer in build-sanitize/ (about twice as long; also installs
+#               the dev tier, for llvm-symbolizer)
 # Extra arguments go to ctest, e.g. scripts/test.sh -L unit
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$repo"
 
-preset=release
-if [[ "${1:-}" == "--sanitize" ]]; then
-  preset=sanitize
-  shift
-fi
+preset=release tiers=(test)
+case ${1:-} in
+  -h|--help) usage; exit 0 ;;
+  --sanitize) preset=sanitize tiers+=(dev); shift ;;
+esac
 
-scripts/setup.sh
+setup "${tiers[@]}"
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" --parallel
 
 # The tests start mpirun as whoever runs them; in containers and CI that is root.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+allow_mpi_as_root
 ctest --preset "$preset" "$@"

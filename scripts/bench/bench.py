@@ -34,9 +34,9 @@ import tempfile
 
 import h5py
 import numpy as np
+from rankpool_scripts import REPO, markdown_table, mpirun, oversubscribed, usable_cores
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
 PHASES = ["generate", "write_input", "scatter", "square", "gather", "write_output"]
 GOALS = {"tutorial": 8.0, "mpi4py": 2.0, "whole": 1.3, "phase": 1.5}
 MB = 1e6
@@ -48,25 +48,25 @@ class BenchError(Exception):
 
 def contenders(a):
     """(key, label, argv for a run folder, writes a report?) for each contender, in run order."""
-    py, mpirun = a.python, ["mpirun", "-q", "-np", str(a.ranks)] + (["--oversubscribe"] if a.oversubscribe else [])
+    py, launch = a.python, mpirun(a.ranks)
     rankpool, limits = os.path.join(a.build, "rankpool"), os.path.join(a.build, "rankpool-limits")
     n, seed = str(a.n), str(a.seed)
 
     def square(io):
-        return lambda d: mpirun + [rankpool, "square", "--io", io, "--n", n, "--seed", seed,
+        return lambda d: launch + [rankpool, "square", "--io", io, "--n", n, "--seed", seed,
                                    "--output", f"{d}/out.h5", "--report", f"{d}/report.json"]
     return [
         ("tutorial", "tutorial (pandas + Pool)", lambda d: [
             py, f"{HERE}/tutorial_square.py", "--n", n, "--processes", str(a.ranks),
             "--output", f"{d}/out.h5", "--report", f"{d}/report.json"], True),
-        ("mpi4py", "mpi4py + h5py", lambda d: mpirun + [
+        ("mpi4py", "mpi4py + h5py", lambda d: launch + [
             py, f"{HERE}/mpi4py_square.py", "--n", n, "--seed", seed,
             "--output", f"{d}/out.h5", "--report", f"{d}/report.json"], True),
         ("root", "rankpool --io root", square("root"), True),
         ("parallel", "rankpool --io parallel", square("parallel"), True),
-        ("limits", "limits (best case)", lambda d: mpirun + [
+        ("limits", "limits (best case)", lambda d: launch + [
             limits, "--n", n, "--dir", d, "--report", f"{d}/report.json"], True),
-        ("hello", "hello (MPI start-up)", lambda d: mpirun + [limits, "--hello"], False),
+        ("hello", "hello (MPI start-up)", lambda d: launch + [limits, "--hello"], False),
     ]
 
 
@@ -183,13 +183,6 @@ def ratios(s):
     return rows, bound
 
 
-def table(header, rows):
-    """A Markdown table, padded so that it also reads well in a terminal."""
-    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
-    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
-    return [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in rows]
-
-
 def report_text(s, rows, bound, records, a, host_line, specs):
     f3, f4 = (lambda x: f"{x:.3f}"), (lambda x: f"{x:.4f}")
     lines = [f"# rankpool square benchmark: {a.n:,} int64 values, {a.ranks} ranks (or Pool processes), "
@@ -210,14 +203,14 @@ def report_text(s, rows, bound, records, a, host_line, specs):
             else:
                 cells.append(f4(c[p]) if p in c else "–")
         body.append(cells)
-    lines += table(header, body)
+    lines += markdown_table(header, body)
     lines += ["", "\\* the tutorial writes /numbers and /squared together, after squaring; its `square` is "
               "np.array_split + Pool(P).map + pd.concat, pool start-up included.", "",
               "## Ratios and goals (medians; PASS/MISS against the goal)", ""]
     verdict = {True: " PASS", False: " MISS", None: ""}
     mode = lambda m, rs: f"{rs[m][0]:.2f}{verdict[rs[m][1]]}" if m in rs else "–"
-    lines += table(["ratio", "goal", "rankpool --io root", "rankpool --io parallel"],
-                   [[what, goal, mode("root", rs), mode("parallel", rs)] for what, goal, rs in rows])
+    lines += markdown_table(["ratio", "goal", "rankpool --io root", "rankpool --io parallel"],
+                            [[what, goal, mode("root", rs), mode("parallel", rs)] for what, goal, rs in rows])
     lines += ["", "The limits follow the root layout: rank 0 alone generates and writes every byte. --io parallel "
               "shares that work among the ranks, so its ratios are context, not a bound."]
     lines += ["", f"hello + sum of limits = {f3(bound['root'])} s for --io root (all six phases), "
@@ -274,9 +267,8 @@ def main():
     if a.runs < 1 or a.n < 1 or a.ranks < 1:
         p.error("--runs, --n and --ranks must be at least 1")
     a.build, a.out, a.python = os.path.abspath(a.build), os.path.abspath(a.out), sys.executable
-    a.oversubscribe = a.ranks > os.cpu_count()
-    if a.oversubscribe:
-        print(f"bench: {a.ranks} ranks on {os.cpu_count()} cores: oversubscribing; timings will not mean much",
+    if oversubscribed(a.ranks):
+        print(f"bench: {a.ranks} ranks on {usable_cores()[0]} cores: oversubscribing; timings will not mean much",
               file=sys.stderr)
     for exe in ("rankpool", "rankpool-limits"):  # mpirun's own message for a missing program is poor
         if not os.access(os.path.join(a.build, exe), os.X_OK):

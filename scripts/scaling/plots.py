@@ -22,8 +22,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, NullLocator  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
 import tables  # noqa: E402
 
 # Where the time goes, in four groups (the pipeline's phases, README "I/O modes").

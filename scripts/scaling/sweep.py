@@ -22,10 +22,8 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-import tables  # noqa: E402
+import tables
+from rankpool_scripts import REPO, in_slurm_job, mpirun, oversubscribed, usable_cores
 
 PROG = "scaling.sh"
 IO_MODES = ["root", "parallel"]
@@ -130,8 +128,8 @@ def parse(argv):
         if name in OWNED:
             raise UsageError(f"{arg} after --: the sweep sets that itself (use {OWNED[name]})")
     if not a.launcher:
-        a.launcher = "srun" if os.environ.get("SLURM_JOB_ID") else "mpirun"
-    if a.launcher == "srun" and not os.environ.get("SLURM_JOB_ID"):
+        a.launcher = "srun" if in_slurm_job() else "mpirun"
+    if a.launcher == "srun" and not in_slurm_job():
         raise UsageError("--launcher srun: not inside a Slurm allocation (SLURM_JOB_ID is not set); "
                          "run it under sbatch or salloc, or use --launcher mpirun")
     if not a.out:
@@ -213,55 +211,29 @@ def git_revision():
         return "unknown"
 
 
-def physical_cores():
-    """Cores this process may run on, hyperthreads counted once (Open MPI's slots are cores too).
-    RANKPOOL_CORES overrides it (the tests use it so that oversubscription is the same everywhere)."""
-    override = os.environ.get("RANKPOOL_CORES")
-    if override:
-        try:
-            if int(override) >= 1:
-                return int(override), "RANKPOOL_CORES"
-        except ValueError:
-            pass
-        raise UsageError(f"RANKPOOL_CORES={override}: not a positive number")
-    cpus = sorted(os.sched_getaffinity(0))
-    cores = set()
-    for c in cpus:
-        try:
-            with open(f"/sys/devices/system/cpu/cpu{c}/topology/physical_package_id") as f:
-                package = f.read().strip()
-            with open(f"/sys/devices/system/cpu/cpu{c}/topology/core_id") as f:
-                cores.add((package, f.read().strip()))
-        except OSError:
-            return len(cpus), "logical CPUs"
-    return len(cores), "physical cores"
-
-
 # ------------------------------------------------------------------------------------ running
 
 class Runner:
     def __init__(self, a):
         self.a = a
-        self.mpirun = shlex.split(os.environ.get("MPIEXEC") or "mpirun")  # ctest hands its mpiexec in MPIEXEC
-        self.cores, self.core_kind = physical_cores()
-        self.nodes = int(os.environ.get("SLURM_JOB_NUM_NODES") or 1) if os.environ.get("SLURM_JOB_ID") else 1
-        self.in_slurm = bool(os.environ.get("SLURM_JOB_ID"))
+        try:
+            self.cores, self.core_kind = usable_cores()
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        self.in_slurm = in_slurm_job()
+        self.nodes = int(os.environ.get("SLURM_JOB_NUM_NODES") or 1) if self.in_slurm else 1
         self.git = git_revision()
         self.child = None
 
     def oversubscribed(self, ranks):
-        # Homogeneous nodes assumed: more ranks than all nodes' cores together means some share a core.
-        return ranks > self.nodes * self.cores
+        return oversubscribed(ranks, self.nodes)
 
     def command(self, io, ranks, n, scratch, report):
         if self.a.launcher == "srun":
             # Never --overcommit: inside an allocation Slurm decides where ranks go.
             launch = ["srun", "--mpi=pmix", "--kill-on-bad-exit=1", "-n", str(ranks)]
         else:
-            launch = [*self.mpirun, "-q", "-np", str(ranks)]
-            # Outside Slurm Open MPI gives one slot per core; inside, the allocation's slots.
-            if not self.in_slurm and ranks > self.cores:
-                launch.append("--oversubscribe")
+            launch = mpirun(ranks)
         return launch + [os.path.abspath(self.a.rankpool), "square", "--io", io, "--n", str(n),
                          "--dtype", self.a.dtype, "--output", scratch, "--report", report, *self.a.extra]
 
@@ -452,7 +424,7 @@ def main(argv):
         say(f"error: {e}", sys.stderr)
         return FAILED
     except ImportError as e:
-        say(f"error: the plots need matplotlib ({e}); install python3-matplotlib (scripts/setup.sh does) "
+        say(f"error: the plots need matplotlib ({e}); install python3-matplotlib (scripts/setup.sh bench does) "
             "or set PYTHON to a Python that has it", sys.stderr)
         return FAILED
     return 0

@@ -19,6 +19,8 @@ import re
 import statistics
 import tempfile
 
+from rankpool_scripts import markdown_table
+
 # Phases in pipeline order; a phase this list does not know goes before "total".
 PHASE_ORDER = ["generate", "read", "write_input", "scatter", "square", "gather", "write_output", "total"]
 IO_ORDER = ["root", "parallel"]
@@ -248,12 +250,6 @@ def ratio(x):
     return "—" if x is None else f"{x:.2f}"
 
 
-def md_table(header, rows):
-    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
-    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
-    return [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [line(r) for r in rows]
-
-
 def describe(rows):
     """What the study is, in words: ("strong", "n = 100,000,000 int64 values (800 MB) in total")."""
     r0, mode = rows[0], rows[0]["mode"]
@@ -325,9 +321,10 @@ def summary_markdown(rows, summary):
             body.append(row)
             eff_body.append([label] + ["—" if over or (io, p, ph) not in by else ratio(by[(io, p, ph)]["efficiency"])
                                        for ph in phases])
-        lines += md_table(["ranks", "n", "repeats"] + phases + ["total min–max", "whole", p_word, "efficiency"], body)
+        header = ["ranks", "n", "repeats"] + phases + ["total min–max", "whole", p_word, "efficiency"]
+        lines += markdown_table(header, body)
         lines += ["", f"Efficiency per phase (--io {io}):", ""]
-        lines += md_table(["ranks"] + phases, eff_body)
+        lines += markdown_table(["ranks"] + phases, eff_body)
         lines.append("")
     if {"root", "parallel"} <= set(ios):
         both = sorted({s["ranks"] for s in summary if s["io"] == "root"} & {s["ranks"] for s in summary if s["io"] == "parallel"})
@@ -341,7 +338,7 @@ def summary_markdown(rows, summary):
                 over = a["oversubscribed"] or b["oversubscribed"]
                 body.append([f"{p}†" if over else str(p), seconds(a["median_max_s"]), seconds(b["median_max_s"]),
                              ratio(a["median_max_s"] / b["median_max_s"]) if b["median_max_s"] > 0 else "—"])
-            lines += md_table(["ranks", "root", "parallel", "root / parallel"], body) + [""]
+            lines += markdown_table(["ranks", "root", "parallel", "root / parallel"], body) + [""]
     if any_over:
         lines += [f"† {OVERSUBSCRIBED_NOTE}. Its times are listed; its speedup and efficiency are not.", ""]
     return "\n".join(lines)

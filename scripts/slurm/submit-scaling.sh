@@ -29,10 +29,7 @@
 # --rankpool PATH for another binary); every job's log is in DIR/slurm/. They use srun --mpi=pmix,
 # so the cluster's Slurm needs the pmix plugin (`srun --mpi=list`).
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-me=submit-scaling.sh
-die() { echo "$me: $*" >&2; exit "${2:-1}"; }
-usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 ranks='' nodes='' time='' partition='' out='' wait=0 extra=() pass=() own_binary=0
 while (($#)); do
@@ -64,10 +61,9 @@ scaling=$repo/scripts/scaling.sh
 command -v sbatch >/dev/null || die "sbatch is missing: run this on a Slurm login node"
 root=${RANKPOOL_ROOT:-$repo}
 if ((!own_binary)); then
-  binary=$(cd "$root" 2>/dev/null && pwd)/build/rankpool
-  [[ -x $binary ]] || die "$binary is missing; build it first:
-  cmake -S $root -B $root/build -DCMAKE_BUILD_TYPE=Release && cmake --build $root/build --parallel"
-  pass=(--rankpool "$binary" "${pass[@]}")
+  root=$(cd "$root" 2>/dev/null && pwd) || die "RANKPOOL_ROOT=$RANKPOOL_ROOT: no such folder"
+  require_rankpool "$root"
+  pass=(--rankpool "$root/build/rankpool" "${pass[@]}")
 fi
 
 if [[ -z $out ]]; then

@@ -49,7 +49,7 @@ class NoLockTest(TempDirTestCase):
         except OSError as e:
             self.skipTest(f"FUSE cannot be mounted here: cannot open /dev/fuse: {e.strerror}")
         if importlib.util.find_spec("fuse") is None:
-            self.fail(f"{sys.executable} cannot import fuse: install Debian's python3-fuse (scripts/setup.sh)")
+            self.fail(f"{sys.executable} cannot import fuse: install Debian's python3-fuse (scripts/setup.sh test)")
         self.backing, self.mount = self.dir / "backing", self.dir / "mnt"
         self.backing.mkdir()
         self.mount.mkdir()

@@ -5,7 +5,7 @@ Jobs are submitted with `sbatch --wait` from a temporary folder (so runs/ lands 
 repository), with RANKPOOL_ROOT pointing at the checkout whose build/rankpool is the binary under test
 (RANKPOOL=<root>/build/rankpool, as ctest sets it). Nothing is mocked: slurmctld, slurmd, sbatch, srun and
 Open MPI's pmix all run for real. Skipped (with the reason) when not root, or where Slurm or munge is not
-installed (scripts/setup.sh installs them).
+installed (scripts/setup.sh test installs them).
 """
 import csv
 import json
@@ -74,7 +74,8 @@ class SlurmTest(unittest.TestCase):
             print(f"skipped: {reason}", file=sys.stderr)
             raise unittest.SkipTest(reason)
         if missing := missing_tools():
-            reason = f"Slurm or munge is not installed (missing: {', '.join(missing)}; scripts/setup.sh installs them)"
+            reason = (f"Slurm or munge is not installed (missing: {', '.join(missing)}; "
+                      "scripts/setup.sh test installs them)")
             print(f"skipped: {reason}", file=sys.stderr)
             raise unittest.SkipTest(reason)
         cls.root = rankpool_root()
