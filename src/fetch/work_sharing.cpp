@@ -146,7 +146,7 @@ private:
         MPI_Send(&index, 1, MPI_INT64_T, worker, work_tag, job_.comm);
     }
 
-    // False if there was none.
+    // Rank 0's own results; false if there was none.
     bool record_all(std::vector<FetchResult> results) {
         for (auto& r : results) record(std::move(r));
         return !results.empty();
@@ -179,7 +179,7 @@ void work(const Job& job) {
             mpi::send_string(job.comm, root, result_tag, to_message(fetch_one(job, index, client)));
         return;
     }
-    std::string previous;
+    std::string previous;  // each request carries the previous result
     for (;;) {
         mpi::send_string(job.comm, root, request_tag, previous);
         std::int64_t index = no_more_work;
