@@ -38,10 +38,13 @@ bool retryable_status(long status) { return status == 408 || status == 429 || st
 Failure transfer_failure(const Response& r, const DownloadSettings& s) {
     switch (r.curl_code) {
         case CURLE_OPERATION_TIMEDOUT:
-            if (r.stalled) return {"no data for " + seconds_text(s.limits.stall_timeout) + " s (--timeout)", true};
-            return {"could not connect within " + seconds_text(s.limits.connect_timeout) + " s (--connect-timeout)",
-                    true};
-        case CURLE_PARTIAL_FILE: return {"the body ended before its Content-Length", true};
+            if (r.stalled)
+                return {.reason = "no data for " + seconds_text(s.limits.stall_timeout) + " s (--timeout)",
+                        .retryable = true};
+            return {.reason =
+                        "could not connect within " + seconds_text(s.limits.connect_timeout) + " s (--connect-timeout)",
+                    .retryable = true};
+        case CURLE_PARTIAL_FILE: return {.reason = "the body ended before its Content-Length", .retryable = true};
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_CONNECT:
         case CURLE_SEND_ERROR:
@@ -49,10 +52,11 @@ Failure transfer_failure(const Response& r, const DownloadSettings& s) {
         case CURLE_GOT_NOTHING:
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_HTTP2:
-        case CURLE_HTTP2_STREAM: return {r.curl_error, true};
-        case CURLE_TOO_MANY_REDIRECTS: return {"more than 10 redirects", false};
-        case CURLE_UNSUPPORTED_PROTOCOL: return {"redirected to a scheme other than http/https", false};
-        default: return {r.curl_error, false};
+        case CURLE_HTTP2_STREAM: return {.reason = r.curl_error, .retryable = true};
+        case CURLE_TOO_MANY_REDIRECTS: return {.reason = "more than 10 redirects", .retryable = false};
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return {.reason = "redirected to a scheme other than http/https", .retryable = false};
+        default: return {.reason = r.curl_error, .retryable = false};
     }
 }
 
@@ -141,7 +145,7 @@ public:
 
 private:
     bool stop(std::string reason, bool retryable) {
-        stopped_ = Failure{std::move(reason), retryable};
+        stopped_ = Failure{.reason = std::move(reason), .retryable = retryable};
         return false;
     }
     std::string too_large() const {
@@ -161,11 +165,11 @@ private:
 // Content-Length that ended short of size= was cut off: worth another attempt.
 std::optional<Failure> verify(const ListEntry& entry, const PartFile& part, const std::string& hash) {
     if (entry.size && part.size() != *entry.size)
-        return Failure{
-            "got " + std::to_string(part.size()) + " bytes, the list says size=" + std::to_string(*entry.size),
-            part.size() < *entry.size};
+        return Failure{.reason = "got " + std::to_string(part.size()) +
+                                 " bytes, the list says size=" + std::to_string(*entry.size),
+                       .retryable = part.size() < *entry.size};
     if (entry.sha256 && hash != *entry.sha256)
-        return Failure{"sha256 mismatch: got " + hash + ", the list says " + *entry.sha256};
+        return Failure{.reason = "sha256 mismatch: got " + hash + ", the list says " + *entry.sha256};
     return std::nullopt;
 }
 
@@ -175,13 +179,12 @@ FetchResult download(const ListEntry& entry, const std::string& name, std::int64
                      const DownloadSettings& settings, HttpClient& client) {
     const auto started = Clock::now();
     const std::filesystem::path path = settings.out / name;
-    FetchResult result;
-    result.index = index;
-    result.line = entry.line;
-    result.url = entry.url;
-    result.file = name;
-    result.rank = rank;
-    result.status = "failed";
+    FetchResult result{.index = index,
+                       .line = entry.line,
+                       .url = entry.url,
+                       .file = name,
+                       .rank = rank,
+                       .status = FetchStatus::failed};
     const auto finish = [&](FetchResult r) {
         r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
         return r;
@@ -192,7 +195,7 @@ FetchResult download(const ListEntry& entry, const std::string& name, std::int64
         const auto existing = (entry.size || entry.sha256) ? regular_file(path) : std::nullopt;
         const bool existing_matches = existing && matches_list(entry, existing->first, existing->second);
         if (existing_matches && !settings.force) {
-            result.status = "skipped";
+            result.status = FetchStatus::skipped;
             result.bytes = existing->first;
             result.sha256 = existing->second;
             return finish(result);
@@ -222,15 +225,15 @@ FetchResult download(const ListEntry& entry, const std::string& name, std::int64
             if (!failure && response.curl_code != CURLE_OK) failure = transfer_failure(response, settings);
             if (!failure && response.status >= 400) {
                 const bool bad_range = offset > 0 && response.status == 416;  // retry from the start
-                failure =
-                    Failure{"HTTP " + std::to_string(response.status), bad_range || retryable_status(response.status)};
+                failure = Failure{.reason = "HTTP " + std::to_string(response.status),
+                                  .retryable = bad_range || retryable_status(response.status)};
             }
             if (!failure) {
                 const std::string digest = hash.hex();
                 failure = verify(entry, part, digest);
                 if (!failure) {
                     part.commit();
-                    result.status = "ok";
+                    result.status = FetchStatus::ok;
                     result.sha256 = digest;
                     return finish(result);
                 }

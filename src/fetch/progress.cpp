@@ -9,15 +9,15 @@ Progress::Progress(std::int64_t total, bool quiet, bool live)
 
 void Progress::record(const FetchResult& r) {
     ++done_;
-    if (r.status != "failed") bytes_ += r.bytes;
+    if (r.status != FetchStatus::failed) bytes_ += r.bytes;
     if (quiet_) return;
     if (live_) return draw();
     const char* plural = r.attempts == 1 ? "" : "s";
-    if (r.status == "failed")
+    if (r.status == FetchStatus::failed)
         std::fprintf(stderr, "fetch: [%lld/%lld] %s failed: %s (%d attempt%s, rank %d)\n",
                      static_cast<long long>(done_), static_cast<long long>(total_), r.file.c_str(),
                      r.error.value_or("").c_str(), r.attempts, plural, r.rank);
-    else if (r.status == "skipped")
+    else if (r.status == FetchStatus::skipped)
         std::fprintf(stderr, "fetch: [%lld/%lld] %s skipped (already complete, %lld bytes, rank %d)\n",
                      static_cast<long long>(done_), static_cast<long long>(total_), r.file.c_str(),
                      static_cast<long long>(r.bytes), r.rank);

@@ -13,6 +13,8 @@ std::optional<T> optional_from(const nlohmann::ordered_json& value) {
 }
 }  // namespace
 
+std::string status_name(FetchStatus status) { return nlohmann::json(status).get<std::string>(); }
+
 void to_json(nlohmann::ordered_json& j, const FetchResult& r) {
     j = {{"index", r.index},
          {"line", r.line},

@@ -8,19 +8,30 @@
 
 namespace rankpool::fetch {
 
+enum class FetchStatus { ok, skipped, failed };
+
+// The words of the report and the summary table. failed comes first: a word not in the table
+// reads as failed.
+NLOHMANN_JSON_SERIALIZE_ENUM(FetchStatus, {{FetchStatus::failed, "failed"},
+                                           {FetchStatus::ok, "ok"},
+                                           {FetchStatus::skipped, "skipped"}})
+
+std::string status_name(FetchStatus status);  // the same word as in the report
+
 struct FetchResult {
     std::int64_t index = 0;  // among the URLs, 0-based
     int line = 0;            // in the list file, 1-based
     std::string url;
     std::string file;  // name inside --out
     int rank = 0;
-    std::string status;    // "ok", "skipped" or "failed"
+    FetchStatus status = FetchStatus::failed;
     long http_status = 0;  // of the last response; 0 if none
     std::int64_t bytes = 0;
     int attempts = 0;
     double seconds = 0;
-    std::optional<std::string> sha256;
-    std::optional<std::string> error;
+    // {}: a designated initialiser may leave these out (GCC 12 warns when a member it omits has none).
+    std::optional<std::string> sha256{};
+    std::optional<std::string> error{};
 };
 
 void to_json(nlohmann::ordered_json& j, const FetchResult& r);

@@ -19,7 +19,7 @@ std::string format_table(const std::vector<FetchResult>& results) {
     std::vector<std::vector<std::string>> rows = {
         {"file", "status", "http", "bytes", "attempts", "seconds", "rank", "error"}};
     for (const auto& r : results)
-        rows.push_back({r.file, r.status, std::to_string(r.http_status), std::to_string(r.bytes),
+        rows.push_back({r.file, status_name(r.status), std::to_string(r.http_status), std::to_string(r.bytes),
                         std::to_string(r.attempts), fixed(r.seconds, 2), std::to_string(r.rank), r.error.value_or("")});
     std::vector<std::size_t> width(rows[0].size(), 0);
     for (const auto& row : rows)
@@ -41,13 +41,14 @@ std::string format_table(const std::vector<FetchResult>& results) {
 std::string format_totals(const std::vector<FetchResult>& results, double seconds) {
     std::int64_t ok = 0, skipped = 0, failed = 0, bytes = 0;
     for (const auto& r : results) {
-        if (r.status == "ok")
-            ++ok;
-        else if (r.status == "skipped")
-            ++skipped;
-        else
-            ++failed;
-        if (r.status == "ok") bytes += r.bytes;
+        switch (r.status) {
+            case FetchStatus::ok:
+                ++ok;
+                bytes += r.bytes;
+                break;
+            case FetchStatus::skipped: ++skipped; break;
+            case FetchStatus::failed: ++failed; break;
+        }
     }
     return std::to_string(results.size()) + " files: " + std::to_string(ok) + " ok, " + std::to_string(skipped) +
            " skipped, " + std::to_string(failed) + " failed; " + std::to_string(bytes) + " bytes in " +
@@ -64,12 +65,14 @@ nlohmann::ordered_json report_json(const std::vector<FetchResult>& results, cons
 std::string failed_list(const std::vector<FetchResult>& results, const std::vector<ListEntry>& entries) {
     std::string text;
     for (const auto& r : results)
-        if (r.status == "failed") text += list_line(entries[static_cast<std::size_t>(r.index)], r.file) + "\n";
+        if (r.status == FetchStatus::failed)
+            text += list_line(entries[static_cast<std::size_t>(r.index)], r.file) + "\n";
     return text;
 }
 
 bool all_succeeded(const std::vector<FetchResult>& results) {
-    return std::none_of(results.begin(), results.end(), [](const FetchResult& r) { return r.status == "failed"; });
+    return std::none_of(results.begin(), results.end(),
+                        [](const FetchResult& r) { return r.status == FetchStatus::failed; });
 }
 
 }  // namespace rankpool::fetch
