@@ -7,6 +7,7 @@
 #include "mpi/memory_check.hpp"
 #include "util/error.hpp"
 #include "util/memory.hpp"
+#include "util/pending_file.hpp"
 
 namespace rankpool {
 
