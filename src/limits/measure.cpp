@@ -4,7 +4,6 @@
 #include <deque>
 #include <optional>
 #include <string>
-#include <type_traits>
 
 #include "limits/passes.hpp"
 #include "limits/scratch_file.hpp"
@@ -33,9 +32,10 @@ struct Job {
     int rank;
     std::int64_t n;
     Partition partition;
-    mpi::IntCounts int_counts;
-    std::deque<ScratchFile> inputs, outputs;              // rank 0 only: write_attempts each
-    std::vector<std::pair<std::string, double>> seconds;  // this rank's, in the order they ran
+    // Filled as the run goes ({}: a designated initialiser may leave them out).
+    mpi::IntCounts int_counts{};
+    std::deque<ScratchFile> inputs{}, outputs{};            // rank 0 only: write_attempts each
+    std::vector<std::pair<std::string, double>> seconds{};  // this rank's, in the order they ran
     bool is_root() const { return rank == root; }
     std::int64_t my_count() const { return partition.counts[rank]; }
 };
@@ -81,23 +81,15 @@ double fastest_write(Job& job, std::deque<ScratchFile>& files, const void* data,
 template <class T>
 void run_typed(Job& job) {
     using Out = squared_t<T>;
-    constexpr bool in_place = std::is_same_v<T, Out>;
     const std::size_t n = static_cast<std::size_t>(job.n);
     const std::size_t mine = static_cast<std::size_t>(job.my_count());
 
     // Exactly rankpool's buffers: rank 0 the whole array, the others their chunk, fresh and
     // untouched, so generate and scatter pay the same first-touch page faults.
-    Buffer<T> data;
-    Buffer<Out> separate_out;  // only when the square is wider than the input
-    mpi::agree(job.comm, [&] {
-        data = Buffer<T>(job.is_root() ? n : mine);
-        if constexpr (!in_place) separate_out = Buffer<Out>(data.size());
-    });
-    Out* out = nullptr;
-    if constexpr (in_place)
-        out = data.data();
-    else
-        out = separate_out.data();
+    InOutBuffer<T, Out> buffers;
+    mpi::agree(job.comm, [&] { buffers = InOutBuffer<T, Out>(job.is_root() ? n : mine); });
+    Buffer<T>& data = buffers.in();
+    Out* const out = buffers.out();
 
     job.seconds.emplace_back("generate", mpi::timed_local(job.comm, [&] {
                                  if (job.is_root()) fill(data.data(), n);
@@ -106,7 +98,7 @@ void run_typed(Job& job) {
     job.seconds.emplace_back("scatter", mpi::timed_collective(job.comm, [&] { scatter(job, data.data()); }));
     job.seconds.emplace_back("square", mpi::timed_local(job.comm, [&] {
                                  // Rank 0's own chunk is the front of its whole array (displs[0] == 0).
-                                 if constexpr (in_place)
+                                 if constexpr (InOutBuffer<T, Out>::in_place)
                                      bump(data.data(), mine);
                                  else
                                      bump_into(data.data(), out, mine);
@@ -119,7 +111,8 @@ void run_typed(Job& job) {
 
 LimitsResult run_limits(MPI_Comm comm, const LimitsOptions& options) {
     MPI_Barrier(comm);
-    Job job{comm, mpi::rank(comm), options.n, array_split(options.n, mpi::size(comm)), {}, {}, {}, {}};
+    Job job{
+        .comm = comm, .rank = mpi::rank(comm), .n = options.n, .partition = array_split(options.n, mpi::size(comm))};
 
     // Before any work, as rankpool creates its output file up front: a bad --dir or a count
     // MPI cannot send fails now. Creating an empty file costs microseconds.

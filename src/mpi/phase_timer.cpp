@@ -14,7 +14,8 @@ std::vector<PhaseStats> reduce_over_ranks(MPI_Comm comm, const std::vector<doubl
     MPI_Allreduce(seconds.data(), sum.data(), n, MPI_DOUBLE, MPI_SUM, comm);
     std::vector<PhaseStats> stats(seconds.size());
     for (std::size_t i = 0; i < seconds.size(); ++i)
-        stats[i] = {lo[i], std::clamp(sum[i] / size(comm), lo[i], hi[i]), hi[i]};  // clamp: rounding
+        stats[i] = {
+            .min = lo[i], .mean = std::clamp(sum[i] / size(comm), lo[i], hi[i]), .max = hi[i]};  // clamp: rounding
     return stats;
 }
 

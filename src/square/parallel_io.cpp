@@ -8,18 +8,27 @@
 // before the next collective call, instead of leaving the others waiting inside it.
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "h5/file.hpp"
 #include "h5/parallel.hpp"
 #include "mpi/agree.hpp"
+#include "mpi/datatype.hpp"
 #include "mpi/environment.hpp"
 #include "mpi/messages.hpp"
-#include "mpi/phase_timer.hpp"
 #include "square/generate.hpp"
-#include "square/job.hpp"
+#include "square/kernel.hpp"
+#include "square/out_of_room.hpp"
+#include "square/output_datasets.hpp"
+#include "square/overflow.hpp"
+#include "square/report.hpp"
+#include "square/square_io.hpp"
 #include "util/buffer.hpp"
+#include "util/lock_probe.hpp"
 
 namespace rankpool {
 
@@ -49,7 +58,7 @@ void write_collectively(Job& job, hid_t file, const std::string& name, std::span
                         const std::string& phase, Attributes&& attributes) {
     h5::Handle dataset;
     mpi::agree(job.comm, [&] {
-        job.write_output_step([&] {
+        write_output_step(job, [&] {
             dataset = h5::create_1d(file, name, h5::native_type<V>(), job.result.n, output_layout(job.options));
         });
     });
@@ -57,76 +66,44 @@ void write_collectively(Job& job, hid_t file, const std::string& name, std::span
     // zero-sized contiguous dataset); n is the same on every rank, so they all skip together.
     if (job.result.n > 0)
         mpi::agree(job.comm, [&] {
-            job.write_output_step(
-                [&] { h5::write_slice<V>(dataset.id(), job.my_offset(), values, transfer, "dataset " + name); });
+            write_output_step(
+                job, [&] { h5::write_slice<V>(dataset.id(), job.my_offset(), values, transfer, "dataset " + name); });
             job.result.no_collective_causes.push_back({phase, h5::no_collective_causes(transfer)});
         });
     mpi::agree(job.comm, [&] { attributes(dataset.id()); });
     mpi::agree(job.comm,
-               [&] { job.write_output_step([&] { h5::check(dataset.reset(), "closing dataset " + name); }); });
+               [&] { write_output_step(job, [&] { h5::check(dataset.reset(), "closing dataset " + name); }); });
 }
 
-template <class T>
-void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& input) {
-    using Out = squared_t<T>;
-    constexpr bool in_place = std::is_same_v<T, Out>;
-    const SquareOptions& o = job.options;
-    const std::int64_t count = job.my_count(), offset = job.my_offset();
-    const h5::Handle transfer = h5::collective_transfer();
-
-    Buffer<T> data;
-    Buffer<Out> separate_out;  // only when the square is wider than the input
-    mpi::agree(job.comm, [&] {
-        data = Buffer<T>(static_cast<std::size_t>(count));
-        if constexpr (!in_place) separate_out = Buffer<Out>(data.size());
-    });
-    Out* out = nullptr;
-    if constexpr (in_place)
-        out = data.data();
-    else
-        out = separate_out.data();
-
-    // As in write_collectively: an empty array has nothing to read, on every rank.
-    const auto load_input = [&] {
-        if (job.result.n == 0) return;
-        if (input)
-            h5::read_slice(*input, offset, data.span(), transfer.id(), job.result.source);  // one collective call
-        else
-            generate(data.span(), o.seed, static_cast<std::uint64_t>(offset));
-    };
-    if (input) {
-        job.time_local("read", load_input, job.open_seconds);
-        if (job.result.n > 0)
-            job.result.no_collective_causes.push_back({"read", h5::no_collective_causes(transfer.id())});
-    } else {
-        job.time_local("generate", load_input);
-        job.time_collective("write_input", [&] {
-            write_collectively<T>(job, file.id(), "/numbers", data.span(), transfer.id(), "write_input",
-                                  [&](hid_t numbers) { write_numbers_attributes(job, numbers); });
-        });
+class ParallelIo : public SquareIo {
+public:
+    void prepare(Job& job) override {
+        const SquareOptions& o = job.options;
+        // Every rank creates the output together, later (run).
+        if (const auto problem = byte_range_lock_problem(job.files.output->temp_path(), o.output.string()))
+            throw Error(o.output.string() +
+                        ": --io parallel writes through MPI-IO, which needs byte-range locks, and the file "
+                        "system there does not support them (" +
+                        *problem +
+                        "); write to a file system with locking "
+                        "(a parallel file system, or NFS with its lock service) or use --io root");
+        if (!o.input) return;
+        // Checked here, on rank 0 alone, for the better messages; every rank reopens it in run.
+        const double start = MPI_Wtime();
+        open_input(job);
+        open_seconds_ = MPI_Wtime() - start;
     }
 
-    for (int repetition = 0; repetition < o.repeat; ++repetition) {
-        if (repetition > 0 && in_place) mpi::agree(job.comm, load_input);  // untimed, as in root mode
-        std::optional<std::size_t> overflow;
-        job.time_local("square", [&] { overflow = square<T>(data.data(), out, static_cast<std::size_t>(count)); });
-        if constexpr (square_may_overflow<T>) agree_on_overflow<T>(job, overflow, data.data());
-    }
+    void run(Job& job) override;
 
-    job.time_collective("write_output", [&] {
-        // write_collectively closes the dataset before the file: otherwise the file's close defers the flush.
-        write_collectively<Out>(job, file.id(), "/squared", std::span<const Out>(out, static_cast<std::size_t>(count)),
-                                transfer.id(), "write_output",
-                                [&](hid_t squared) { write_squared_attributes(job, squared); });
-        mpi::agree(job.comm, [&] { job.write_output_step([&] { h5::close(file, job.options.output); }); });
-    });
-    job.times.add("total", MPI_Wtime() - job.start);
-    gather_head<Out>(job, out);
-}
+private:
+    double open_seconds_ = 0;  // opening the input (rank 0 twice), part of the read phase
 
-}  // namespace
+    template <class T>
+    void run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& input);
+};
 
-void run_parallel_io(Job& job) {
+void ParallelIo::run(Job& job) {
     // Rank 0 chose the temporary name (and checked the paths); every rank creates the file.
     std::string temp = job.is_root() ? job.files.output->temp_path().string() : std::string();
     mpi::bcast_string(job.comm, root, temp);
@@ -149,7 +126,7 @@ void run_parallel_io(Job& job) {
             input_file = h5::open_parallel(job.options.input->file, job.comm);
             input = h5::open_1d(input_file.id(), job.options.input->dataset, job.options.input->file.string());
         });
-        job.open_seconds += MPI_Wtime() - start;
+        open_seconds_ += MPI_Wtime() - start;
     }
     try {
         visit_dtype(job.result.dtype_in, [&](auto type) { run_typed<decltype(type)>(job, file, input); });
@@ -162,5 +139,60 @@ void run_parallel_io(Job& job) {
         mpi::abort_job(1);
     }
 }
+
+template <class T>
+void ParallelIo::run_typed(Job& job, h5::Handle& file, const std::optional<h5::Dataset1D>& input) {
+    using Out = squared_t<T>;
+    constexpr bool in_place = InOutBuffer<T, Out>::in_place;
+    const SquareOptions& o = job.options;
+    const std::int64_t count = job.my_count(), offset = job.my_offset();
+    const h5::Handle transfer = h5::collective_transfer();
+
+    InOutBuffer<T, Out> buffers;
+    mpi::agree(job.comm, [&] { buffers = InOutBuffer<T, Out>(static_cast<std::size_t>(count)); });
+    Buffer<T>& data = buffers.in();
+    Out* const out = buffers.out();
+
+    // As in write_collectively: an empty array has nothing to read, on every rank.
+    const auto load_input = [&] {
+        if (job.result.n == 0) return;
+        if (input)
+            h5::read_slice(*input, offset, data.span(), transfer.id(), job.result.source);  // one collective call
+        else
+            generate(data.span(), o.seed, static_cast<std::uint64_t>(offset));
+    };
+    if (input) {
+        job.time_local("read", load_input, open_seconds_);
+        if (job.result.n > 0)
+            job.result.no_collective_causes.push_back({"read", h5::no_collective_causes(transfer.id())});
+    } else {
+        job.time_local("generate", load_input);
+        job.time_collective("write_input", [&] {
+            write_collectively<T>(job, file.id(), "/numbers", data.span(), transfer.id(), "write_input",
+                                  [&](hid_t numbers) { write_numbers_attributes(job, numbers); });
+        });
+    }
+
+    for (int repetition = 0; repetition < o.repeat; ++repetition) {
+        if (repetition > 0 && in_place) mpi::agree(job.comm, load_input);  // untimed, as in root mode
+        std::optional<std::size_t> overflow;
+        job.time_local("square", [&] { overflow = square<T>(data.data(), out, static_cast<std::size_t>(count)); });
+        if constexpr (square_may_overflow<T>) agree_on_overflow<T>(job, overflow, data.data());
+    }
+
+    job.time_collective("write_output", [&] {
+        // write_collectively closes the dataset before the file: otherwise the file's close defers the flush.
+        write_collectively<Out>(job, file.id(), "/squared", std::span<const Out>(out, static_cast<std::size_t>(count)),
+                                transfer.id(), "write_output",
+                                [&](hid_t squared) { write_squared_attributes(job, squared); });
+        mpi::agree(job.comm, [&] { write_output_step(job, [&] { h5::close(file, job.options.output); }); });
+    });
+    job.time_total();
+    gather_head<Out>(job, out);
+}
+
+}  // namespace
+
+std::unique_ptr<SquareIo> make_parallel_io() { return std::make_unique<ParallelIo>(); }
 
 }  // namespace rankpool

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <utility>
 
 namespace rankpool {
@@ -43,6 +44,32 @@ public:
 private:
     T* data_ = nullptr;
     std::size_t size_ = 0;
+};
+
+// An input array and where its results go: the input's own memory when they have its type
+// (the result overwrites the input: one array in memory), a second array only when Out differs.
+// Allocation does not touch the memory.
+template <class In, class Out>
+class InOutBuffer {
+public:
+    static constexpr bool in_place = std::is_same_v<In, Out>;
+
+    InOutBuffer() = default;
+    explicit InOutBuffer(std::size_t count) : in_(count) {
+        if constexpr (!in_place) separate_out_ = Buffer<Out>(count);
+    }
+
+    Buffer<In>& in() noexcept { return in_; }
+    Out* out() noexcept {
+        if constexpr (in_place)
+            return in_.data();
+        else
+            return separate_out_.data();
+    }
+
+private:
+    Buffer<In> in_;
+    Buffer<Out> separate_out_;  // only when Out differs from In
 };
 
 }  // namespace rankpool

@@ -20,12 +20,12 @@ std::optional<FileRoom> room_for_new_file(const fs::path& folder, RoomKind kind)
     if (kind == RoomKind::disk_and_file_size_limit && ::statvfs(where.c_str(), &vfs) == 0) {
         // root may also use the blocks reserved for it
         const std::uint64_t blocks = ::geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail;
-        room = FileRoom{blocks * vfs.f_frsize, false, where.string()};
+        room = FileRoom{.bytes = blocks * vfs.f_frsize, .file_size_limit = false, .folder = where.string()};
     }
     struct rlimit size_limit {};
     if (::getrlimit(RLIMIT_FSIZE, &size_limit) == 0 && size_limit.rlim_cur != RLIM_INFINITY &&
         (!room || size_limit.rlim_cur < room->bytes))
-        room = FileRoom{size_limit.rlim_cur, true, where.string()};
+        room = FileRoom{.bytes = size_limit.rlim_cur, .file_size_limit = true, .folder = where.string()};
     return room;
 }
 

@@ -45,7 +45,7 @@ extern "C" void on_interrupt(int signal_number) {
     // mpirun SIGKILLs every rank as soon as the first one exits. All ranks got the signal at the
     // same moment; a short pause lets a rank that was slower to react (busy in the kernel,
     // faulting in memory) finish removing its own files first.
-    const timespec pause{0, 300'000'000};
+    const timespec pause{.tv_sec = 0, .tv_nsec = 300'000'000};
     ::nanosleep(&pause, nullptr);
     ::_exit(128 + signal_number);
 }
