@@ -13,7 +13,8 @@ namespace rankpool::h5 {
 void silence_errors();
 
 // The current HDF5 error stack, most specific entry first, as one line; clears the stack.
-// A failed system call is told by its strerror text, not HDF5's dump of its arguments.
+// A failed system call is told by its strerror text, not HDF5's dump of its arguments
+// (h5/error_text.hpp).
 std::string error_stack();
 
 // The errno of the failed system call in the stack error_stack() last read (0: none), for

@@ -18,7 +18,6 @@ folder of prepared bad inputs (and with a test HTTP server running) and asserts 
 import gzip
 import os
 import signal
-import sys
 import tempfile
 import time
 import unittest
@@ -30,10 +29,9 @@ from unittest import mock
 import h5py
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
-from fetch_testing import FaultServer, sha256  # noqa: E402
-import rankpool_testing  # noqa: E402
-from rankpool_testing import TempDirTestCase, write_input, write_pair  # noqa: E402
+from fetch_testing import FaultServer, sha256
+import rankpool_testing
+from rankpool_testing import TempDirTestCase, write_input, write_pair
 
 TIMEOUT = 60  # seconds; a run that outlives it has hung
 

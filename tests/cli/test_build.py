@@ -1,15 +1,11 @@
 """The build as a user meets it: `rankpool --version` and `cmake --install` into a prefix."""
 import os
 import subprocess
-import sys
-import tempfile
 import unittest
-from pathlib import Path
 
 import h5py
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rankpool_testing import BINARY, TempDirTestCase, read, run  # noqa: E402
+from rankpool_testing import BINARY, TempDirTestCase, read, run
 
 ROOT_ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 

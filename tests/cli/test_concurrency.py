@@ -4,15 +4,12 @@ starting while the other's downloads are in flight, with the same file names."""
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
-from fault_server import content  # noqa: E402
-from fetch_testing import FetchTestCase  # noqa: E402
-from job_control import files_under  # noqa: E402
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate, read  # noqa: E402
+from fault_server import content
+from fetch_testing import FetchTestCase
+from job_control import files_under
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate, read
 
 
 def start(args, cwd, ranks=2):

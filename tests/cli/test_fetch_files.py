@@ -2,12 +2,9 @@
 --force, what a failed download leaves of an existing file, the --out folder, and --failed lists that
 rerun exactly what failed."""
 import os
-import sys
 import unittest
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
-from fetch_testing import FetchTestCase, content, digest, sha256, url_lines  # noqa: E402
+from fetch_testing import FetchTestCase, content, digest, sha256, url_lines
 
 
 class OutsideTest(FetchTestCase):

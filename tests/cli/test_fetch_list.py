@@ -1,11 +1,8 @@
 """`rankpool fetch`: the URL list (format, comments, CRLF) and the file names it gives. Bad lists and bad
 lines: test_bad_input.py."""
-import sys
 import unittest
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
-from fetch_testing import FetchTestCase, content, sha256, totals  # noqa: E402
+from fetch_testing import FetchTestCase, content, sha256, totals
 
 
 class ListFormatTest(FetchTestCase):

@@ -3,14 +3,11 @@ some ranks, the report, the stdout table and totals, the per-file stderr lines, 
 (--progress, or stderr a terminal without mpirun), a terminal on stdout, and usage errors."""
 import re
 import socket
-import sys
 import unittest
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
-from fetch_testing import (REPORT_KEYS, RESULT_KEYS, FetchTestCase, attempts_text, content,  # noqa: E402
+from fetch_testing import (REPORT_KEYS, RESULT_KEYS, FetchTestCase, attempts_text, content,
                            launch, totals)
 
 HEADER = ["file", "status", "http", "bytes", "attempts", "seconds", "rank", "error"]

@@ -2,12 +2,10 @@
 slow bodies, bad 206 and 416 answers, redirects, --max-size and checksums. Every saved file is compared
 byte for byte."""
 import socket
-import sys
 import unittest
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
-from fetch_testing import FetchTestCase, sha256  # noqa: E402
+from fetch_testing import FetchTestCase, sha256
 
 
 class BodyTest(FetchTestCase):

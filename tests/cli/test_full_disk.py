@@ -5,14 +5,11 @@ complete."""
 import os
 import re
 import subprocess
-import sys
 import unittest
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
-from fetch_testing import FetchTestCase, content  # noqa: E402
-from job_control import files_under, md5  # noqa: E402
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate  # noqa: E402
+from fetch_testing import FetchTestCase, content
+from job_control import files_under, md5
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate
 
 TMPFS_BYTES = 2_000_000
 

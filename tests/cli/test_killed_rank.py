@@ -3,14 +3,11 @@
 output of an earlier run is still intact, no final file is half-written and no temporary file is left,
 and a rerun succeeds (fetch: it downloads only what is missing)."""
 import subprocess
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
-from fault_server import content  # noqa: E402
-from fetch_testing import FetchTestCase  # noqa: E402
-from job_control import Interruptible, files_under, md5  # noqa: E402
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate  # noqa: E402
+from fault_server import content
+from fetch_testing import FetchTestCase
+from job_control import Interruptible, files_under, md5
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate
 
 # (--io, the phase, the rank that stalls at its start (RANKPOOL_TEST_STALL), the rank killed). Killing the
 # stalled rank leaves the others inside the phase -- in MPI_Scatterv or MPI_Gatherv, in the agreement that

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rankpool_testing import BINARY, GENERATE_PHASES, PARALLEL_GENERATE_PHASES, REPO  # noqa: E402
+from rankpool_testing import BINARY, GENERATE_PHASES, PARALLEL_GENERATE_PHASES, REPO
 
 SCALING = REPO / "scripts" / "scaling.sh"
 PLOT = REPO / "scripts" / "plot-scaling"

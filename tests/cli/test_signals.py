@@ -2,14 +2,11 @@
 few seconds on every rank, exits non-zero with one "interrupted" line, removes its temporary files and
 the folders it created, and leaves earlier good files intact."""
 import subprocess
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
-from fetch_testing import FetchTestCase  # noqa: E402
-from fault_server import content  # noqa: E402
-from job_control import Interruptible, files_under, md5  # noqa: E402
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase  # noqa: E402
+from fetch_testing import FetchTestCase
+from fault_server import content
+from job_control import Interruptible, files_under, md5
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase
 
 
 class SquareSignalTest(TempDirTestCase):

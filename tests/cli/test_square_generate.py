@@ -2,14 +2,11 @@
 import re
 import shutil
 import subprocess
-import sys
 import unittest
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rankpool_testing import (DEFAULT_N, DEFAULT_SEED, GENERATE_PHASES, SQUARED, TempDirTestCase,  # noqa: E402
+from rankpool_testing import (DEFAULT_N, DEFAULT_SEED, GENERATE_PHASES, SQUARED, TempDirTestCase,
                               generate, ranks_text, read, squares)
 
 

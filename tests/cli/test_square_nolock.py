@@ -17,8 +17,7 @@ import time
 import unittest
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rankpool_testing import DEFAULT_SEED, TempDirTestCase, generate  # noqa: E402
+from rankpool_testing import DEFAULT_SEED, TempDirTestCase, generate
 
 NOLOCK_FS = Path(__file__).resolve().parents[1] / "helpers" / "nolock_fs.py"
 MOUNT_TIMEOUT = 10  # seconds

@@ -4,15 +4,12 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import unittest
-from pathlib import Path
 
 import h5py
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rankpool_testing import (DEFAULT_N, DEFAULT_SEED, GENERATE_PHASES, INT64_LIMIT,  # noqa: E402
+from rankpool_testing import (DEFAULT_N, DEFAULT_SEED, GENERATE_PHASES, INT64_LIMIT,
                               PARALLEL_GENERATE_PHASES, PARALLEL_READ_PHASES, READ_PHASES, SANITIZED,
                               TempDirTestCase, counts, dataset_bytes, datasets, generate, layout, peak_memory_line,
                               ranks_text, read, write_input, write_pair)

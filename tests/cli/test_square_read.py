@@ -1,12 +1,9 @@
 """`rankpool square --input`: every dtype and byte order, storage layouts, groups, overflow."""
-import sys
 import unittest
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rankpool_testing import (INT64_LIMIT, READ_PHASES, SQUARED, UINT64_LIMIT, TempDirTestCase,  # noqa: E402
+from rankpool_testing import (INT64_LIMIT, READ_PHASES, SQUARED, UINT64_LIMIT, TempDirTestCase,
                               datasets, ranks_text, read, write_input)
 
 

@@ -15,15 +15,11 @@ import re
 import shlex
 import signal
 import subprocess
-import sys
 import threading
-from pathlib import Path
 from typing import NamedTuple
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent / "cli")]
-from fault_server import FaultServer, content  # noqa: E402
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase  # noqa: E402
+from fault_server import FaultServer, content
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase
 
 FAST = {"--retry-delay": "0.05", "--timeout": "1"}  # unless a test gives its own
 REPORT_KEYS = {"command", "rankpool_version", "ranks", "schedule", "list", "out", "seconds", "results"}

@@ -20,11 +20,11 @@ import time
 import unittest
 from pathlib import Path
 
+from fault_server import FaultServer, content
+from rankpool_testing import generate, read, squares
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]  # the scripts under test
-sys.path[:0] = [str(REPO / "tests" / "helpers"), str(REPO / "tests" / "cli")]
-from fault_server import FaultServer, content  # noqa: E402
-from rankpool_testing import generate, read, squares  # noqa: E402
 
 SLURM_LOCAL = REPO / "scripts" / "slurm-local.sh"
 SQUARE = REPO / "scripts" / "slurm" / "square.sbatch"
