@@ -158,6 +158,8 @@ CASES = {
     "head_text": bad_value("square", "--head", "x"),
     "repeat_zero": bad_value("square", "--repeat", "0", " is not a whole number from 1"),
     "option_unknown": square("--bogus", kind=USAGE, message="--bogus"),
+    "subcommand_misspelt": Case("squre", ["--n", "5"], USAGE, "rankpool: unknown subcommand 'squre'; choose square "
+                                "or fetch"),
     "option_twice": square("--n", "10", "--n", "20", kind=USAGE, message="--n: "),
     "input_with_n": square("--input", "pair.h5", "--n", "5", kind=USAGE, message="--input excludes --n"),
     "input_with_seed": square("--input", "pair.h5", "--seed", "5", kind=USAGE, message="--input excludes --seed"),

@@ -1,5 +1,5 @@
 // Fuzz target: what rank 0 of `rankpool square --input FILE:/DATASET` does with the input file
-// (square/pipeline.cpp open_files, square/root_io.cpp): h5::open_for_reading, h5::open_1d and
+// (square/square_io.cpp open_input, square/root_io.cpp): h5::open_for_reading, h5::open_1d and
 // h5::read_slice, on mutated HDF5 files. The input is the file's bytes.
 //
 // Expected: rankpool::Error for a file or dataset that cannot be read. A crash, sanitizer report
@@ -47,7 +47,7 @@ void expected(const rankpool::Error& e) {
 }
 
 // At most this many elements are read: a mutated size can be anything (the real program
-// checks the memory it needs first, see check_memory in square/pipeline.cpp).
+// checks the memory it needs first, see check_memory in square/checks.cpp).
 constexpr std::int64_t max_read = 1 << 16;
 
 void read_dataset(hid_t file, const std::string& name) {
