@@ -112,10 +112,18 @@ def series(ax, xs, ys, over, color, label, lw=1.5, marker="o", yerr=None, ms=6, 
         ax.plot([x], [y], marker=marker, ms=ms, color=color, mfc="white" if o else color, mew=1.5, zorder=zorder + 1)
 
 
-def over_note(fig, study, text="hollow markers, dotted lines and † : oversubscribed (more ranks than cores), "
-                               "not a scaling measurement"):
+LINES_NOTE = "hollow markers, dotted lines and † : oversubscribed (more ranks than cores), not a scaling measurement"
+BARS_NOTE = "hatched bars and † : oversubscribed (more ranks than cores), not a scaling measurement"
+
+
+def finish(fig, study, title, path, note=LINES_NOTE, bottom=0.04, title_size=11):
+    """Title, the oversubscription note (when a point is oversubscribed), layout, PNG file."""
+    fig.suptitle(study.title(title), fontsize=title_size)
     if study.any_over():
-        fig.text(0.5, 0.012, text, ha="center", va="bottom", fontsize=9, color="dimgray", style="italic")
+        fig.text(0.5, 0.012, note, ha="center", va="bottom", fontsize=9, color="dimgray", style="italic")
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
 
 
 def time_vs_ranks(study, path):
@@ -154,11 +162,7 @@ def time_vs_ranks(study, path):
     values = [v for v in study.groups.values() if v and v > 0] + [t["max_max_s"] for t in study.total.values()]
     floor = min(t["median_max_s"] for t in study.total.values()) / 1000
     axes[0][0].set_ylim(max(min(values), floor) / 1.5, max(values) * 1.5)  # shared by the panels
-    fig.suptitle(study.title("Time vs ranks"), fontsize=11)
-    over_note(fig, study)
-    fig.tight_layout(rect=(0, 0.14, 1, 1))
-    fig.savefig(path, dpi=DPI)
-    plt.close(fig)
+    finish(fig, study, "Time vs ranks", path, bottom=0.14)
 
 
 def efficiency(study, path):
@@ -194,11 +198,7 @@ def efficiency(study, path):
     sp.set_title(word.capitalize())
     ef.set_ylabel("parallel efficiency" + (" (p0·T0)/(p·Tp)" if study.mode == "strong" else " T0/Tp"))
     ef.set_title("Parallel efficiency of the total phase")
-    fig.suptitle(study.title("Speedup and efficiency"), fontsize=11)
-    over_note(fig, study)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    fig.savefig(path, dpi=DPI)
-    plt.close(fig)
+    finish(fig, study, "Speedup and efficiency", path)
 
 
 def phases(study, path):
@@ -250,11 +250,7 @@ def phases(study, path):
     if study.any_over():
         handles.append(Patch(facecolor="white", edgecolor="black", hatch="///", label="oversubscribed"))
     axes[0][-1].legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.suptitle(study.title("Where the time goes"), fontsize=11)
-    over_note(fig, study, "hatched bars and † : oversubscribed (more ranks than cores), not a scaling measurement")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    fig.savefig(path, dpi=DPI)
-    plt.close(fig)
+    finish(fig, study, "Where the time goes", path, BARS_NOTE)
 
 
 def root_vs_parallel(study, path):
@@ -285,11 +281,7 @@ def root_vs_parallel(study, path):
     ax.legend(fontsize=9, loc="upper left")
     ax.set_title("--io root (rank 0 holds, scatters, gathers and writes) vs --io parallel (every rank its slice)",
                  fontsize=9)
-    fig.suptitle(study.title("Root vs parallel I/O"), fontsize=10)
-    over_note(fig, study, "hatched bars and † : oversubscribed (more ranks than cores), not a scaling measurement")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    fig.savefig(path, dpi=DPI)
-    plt.close(fig)
+    finish(fig, study, "Root vs parallel I/O", path, BARS_NOTE, title_size=10)
 
 
 def plot_all(rows, out_dir):
