@@ -1,37 +1,56 @@
 #!/usr/bin/env bash
-# scripts/slurm-local.sh start|stop|status [--state DIR] [--cpus N] [--port P]
+# scripts/slurm-local.sh up|down|status [--nodes N] [--state DIR] [--cpus N] [--port P]
+# scripts/slurm-local.sh kill-node|revive-node NODE [--state DIR]
 #
-# A real single-node Slurm on this machine, for trying the batch scripts in scripts/slurm/ and for
-# their tests: Debian's slurm-wlm and munge (scripts/setup.sh test installs them), run as root.
+# A real Slurm on this machine, for trying the batch scripts in scripts/slurm/ and for their tests:
+# Debian's slurm-wlm and munge (scripts/setup.sh test installs them), run as root.
+#   (no --nodes)  one node: this machine itself, named after `hostname -s`
+#   --nodes N     a cluster of N nodes, node1..nodeN, each a set of Linux namespaces: its own network
+#                 (an address 10.211.0.K on a bridge this script makes; the range is used only
+#                 between these namespaces), hostname, private /tmp and /dev/shm. Everything outside
+#                 /tmp is shared, as a cluster's parallel file system is, and so is DIR/shared, a
+#                 scratch folder every node sees at the same path. One slurmd runs in each node.
 #
-#   start   starts munged (unless one already answers), writes DIR/slurm.conf, starts slurmctld
-#           and slurmd, and waits until the node is idle; prints the line to give the Slurm tools:
-#             export SLURM_CONF=DIR/slurm.conf
-#   stop    cancels the jobs still there, stops slurmd and slurmctld (and munged if start started
-#           it) by their pid files and waits until they are gone
-#   status  says what runs; exit code 0 when the cluster is up, 3 when not
+#   up (or start)  starts munged (unless one already answers), writes DIR/slurm.conf, makes the
+#                  nodes, starts slurmctld and the slurmds, and waits until every node is idle;
+#                  prints the lines to give the Slurm tools (and, with --nodes, Open MPI). Up twice
+#                  is safe: a cluster that is up is left as it is.
+#   down (or stop) cancels the jobs still there, stops the slurmds and slurmctld (and munged if up
+#                  started it) and removes the nodes: no namespace, link, mount or daemon is left
+#   status         says what runs; exit code 0 when the cluster is up, 3 when not
+#   kill-node NODE     kills every process of NODE at once (SIGKILL), as a node failure does
+#   revive-node NODE   brings a killed NODE back (its slurmd returns it to service)
 #
 # Options:
+#   --nodes N    the cluster's size (up only; later commands read it from DIR)
 #   --state DIR  configuration, state, spool, logs and pid files (default: $RANKPOOL_SLURM_STATE,
 #                else /tmp/rankpool-slurm)
-#   --cpus N     CPUs the node declares (default 4; more than the machine's cores is fine: jobs
-#                then run oversubscribed, which is right for tests and wrong for timings)
+#   --cpus N     CPUs each node declares (default 4, or 2 with --nodes; more than the machine's cores
+#                is fine: jobs then run oversubscribed, right for tests and wrong for timings)
 #   --port P     slurmctld listens on P, slurmd on P+1 (default 16817; not Slurm's 6817, so a real
 #                Slurm on this machine is left alone)
 #
 # It never touches /etc/slurm: the tools read DIR/slurm.conf through SLURM_CONF. The cluster is
-# called rankpool-local, has one node named after `hostname -s` and one partition, "local".
+# called rankpool-local and has one partition, "local". Without Slurm, mpirun reaches the nodes
+# through scripts/lib/node-agent: mpirun --host node1:2,node2:2,node3:2 ... (after the exports that
+# up prints).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 action=${1:-}
 [[ $action == -h || $action == --help ]] && { usage; exit 0; }
-[[ $action == start || $action == stop || $action == status ]] ||
-  die "say start, stop or status (see --help)" 2
+case $action in
+  up | start) action=up ;;
+  down | stop) action=down ;;
+  status) ;;
+  kill-node | revive-node) target=${2:-}; [[ $target == node[0-9]* ]] || die "$action needs a node (node1, ...)" 2; shift ;;
+  *) die "say up, down, status, kill-node or revive-node (see --help)" 2 ;;
+esac
 shift
-state=${RANKPOOL_SLURM_STATE:-/tmp/rankpool-slurm} cpus=4 port=16817
+state=${RANKPOOL_SLURM_STATE:-/tmp/rankpool-slurm} cpus= port=16817 nodes=0
 while (($#)); do
   case $1 in
+    --nodes) nodes=${2:?--nodes needs a number} ;;
     --state) state=${2:?--state needs a folder} ;;
     --cpus) cpus=${2:?--cpus needs a number} ;;
     --port) port=${2:?--port needs a number} ;;
@@ -40,8 +59,10 @@ while (($#)); do
   esac
   shift 2
 done
-[[ $cpus =~ ^[1-9][0-9]*$ ]] || die "--cpus: not a positive number: $cpus"
-if ! [[ $port =~ ^[1-9][0-9]*$ ]] || ((port >= 65535)); then die "--port: not a port number: $port"; fi
+[[ $nodes =~ ^[0-9]+$ ]] && ((nodes <= 200)) || die "--nodes: not a number from 1 to 200: $nodes" 2
+[[ -z $cpus || $cpus =~ ^[1-9][0-9]*$ ]] || die "--cpus: not a positive number: $cpus" 2
+cpus=${cpus:-$((nodes > 0 ? 2 : 4))}
+if ! [[ $port =~ ^[1-9][0-9]*$ ]] || ((port >= 65535)); then die "--port: not a port number: $port" 2; fi
 [[ $action == status ]] || ((EUID == 0)) ||
   die "needs root (it starts and stops munged, slurmctld and slurmd as root); run it with sudo or as root"
 mkdir -p "$state"
@@ -49,21 +70,42 @@ state=$(cd "$state" && pwd)
 conf=$state/slurm.conf
 export SLURM_CONF=$conf
 host=$(hostname -s)
+source "$repo/scripts/lib/cluster.sh"
+# A cluster that is up says its size in $state/nodes; down and status need no --nodes.
+if [[ $action != up ]] && [[ -s $state/nodes ]]; then nodes=$(wc -w <"$state/nodes"); fi
+if ((nodes > 0)); then node_names=$(seq -f 'node%g' 1 "$nodes" | tr '\n' ' '); else node_names=$host; fi
+node_names=${node_names% }
+slurmd_pidfile() { if ((nodes > 0)); then echo "$state/run/slurmd-$1.pid"; else echo "$state/run/slurmd.pid"; fi; }
 
-# The pid in FILE if that process is alive.
-alive() { local pid; pid=$(cat "$1" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"; }
+# The pid in FILE if that process is alive (a zombie, which this machine's init reaps late, is not).
+alive() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+    [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] && echo "$pid"
+}
 munge_ok() { command -v munge >/dev/null && munge -n 2>/dev/null | unmunge >/dev/null 2>&1; }
 # Waits up to $2 tenths of a second for process $1 to end; true if it did.
-gone() { local i; for ((i = 0; i < $2; i++)); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; ! kill -0 "$1" 2>/dev/null; }
+gone() {
+  local i
+  for ((i = 0; i < $2; i++)); do
+    [[ -d /proc/$1 && $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]] || return 0
+    sleep 0.1
+  done
+  return 1
+}
 tail_log() { if [[ -s $1 ]]; then { echo "--- last lines of $1:"; tail -n "${2:-20}" "$1"; } >&2; fi; }
-node_state() { sinfo -h -n "$host" -o %T 2>/dev/null | head -n 1; }
+node_state() { sinfo -h -n "$1" -o %T 2>/dev/null | head -n 1; }
+all_idle() {
+  local node
+  for node in $node_names; do [[ $(node_state "$node") == idle ]] || return 1; done
+}
 
 stop_daemon() {  # NAME PIDFILE
   local pid
   if pid=$(alive "$2"); then
     kill -TERM "$pid" 2>/dev/null || true
     if ! gone "$pid" 150; then
-      echo "slurm-local.sh: $1 (pid $pid) did not stop within 15 s; killing it" >&2
+      note "$1 (pid $pid) did not stop within 15 s; killing it"
       kill -KILL "$pid" 2>/dev/null || true
       gone "$pid" 50 || die "$1 (pid $pid) does not die"
     fi
@@ -72,24 +114,38 @@ stop_daemon() {  # NAME PIDFILE
   rm -f "$2"
 }
 
+# What the Slurm tools, and with --nodes Open MPI, need in the environment.
+print_exports() {
+  echo "export SLURM_CONF=$conf"
+  ((nodes > 0)) || return 0
+  echo "export RANKPOOL_SLURM_STATE=$state"
+  echo "export OMPI_MCA_plm_rsh_agent=$repo/scripts/lib/node-agent"
+  echo "export OMPI_MCA_btl=tcp,self,vader OMPI_MCA_pml=ob1"
+  echo "export OMPI_MCA_btl_tcp_if_include=$subnet.0/24 OMPI_MCA_oob_tcp_if_include=$subnet.0/24"
+}
+
 do_status() {
-  local up=0 pid
+  local up=0 pid node
   if munge_ok; then echo "munge:      answers (munge -n | unmunge)"; else echo "munge:      not answering"; up=3; fi
-  for daemon in slurmctld slurmd; do
-    if pid=$(alive "$state/run/$daemon.pid"); then printf '%-11s running, pid %s\n' "$daemon:" "$pid"
-    else printf '%-11s not running\n' "$daemon:"; up=3; fi
+  if pid=$(alive "$state/run/slurmctld.pid"); then echo "slurmctld:  running, pid $pid"
+  else echo "slurmctld:  not running"; up=3; fi
+  for node in $node_names; do
+    if pid=$(alive "$(slurmd_pidfile "$node")"); then printf 'slurmd:     %s running, pid %s\n' "$node" "$pid"
+    else printf 'slurmd:     %s not running\n' "$node"; up=3; fi
   done
   echo "config:     $conf$([[ -f $conf ]] || echo ' (not written yet)')"
+  ((nodes > 0)) && echo "shared:     $state/shared (the same on every node)"
   if ((up == 0)); then
-    echo "node:       $host $(node_state)"
+    echo "nodes:"
+    sinfo -N -h -o '  %N %T' 2>&1 || true
     echo "jobs:"
     squeue -o '  %.8i %.20j %.8T %.10M %.6D %R' 2>&1 || true
-    echo "export SLURM_CONF=$conf"
+    print_exports
   fi
   return $up
 }
 
-do_stop() {
+do_down() {
   if [[ -n $(alive "$state/run/slurmctld.pid") ]]; then
     # Jobs left behind would leave their slurmstepd processes running.
     local jobs=()
@@ -100,13 +156,18 @@ do_stop() {
       for _ in $(seq 100); do [[ -z $(squeue -h -t running,completing -o %i 2>/dev/null) ]] && break; sleep 0.1; done
     fi
   fi
-  stop_daemon slurmd "$state/run/slurmd.pid"
+  local node
+  for node in $node_names; do stop_daemon "slurmd ($node)" "$(slurmd_pidfile "$node")"; done
   stop_daemon slurmctld "$state/run/slurmctld.pid"
+  if ((nodes > 0)); then
+    nodes_down
+    echo "slurm-local.sh: removed nodes $node_names, their namespaces, links and mounts"
+  fi
   if [[ -f $state/run/munged.started ]]; then
     stop_daemon munged "$(cat "$state/run/munged.started")"
     rm -f "$state/run/munged.started"
   fi
-  echo "slurm-local.sh: stopped (state in $state)"
+  echo "slurm-local.sh: down (state in $state)"
 }
 
 start_munge() {
@@ -127,11 +188,22 @@ start_munge() {
 }
 
 write_conf() {
-  cat >"$conf" <<EOF
-# Written by scripts/slurm-local.sh: a single-node Slurm for tests. Use it with
+  local address=127.0.0.1 node_lines k
+  if ((nodes > 0)); then
+    address=$subnet.254  # the host's end of the bridge
+    node_lines=$(for ((k = 1; k <= nodes; k++)); do
+      echo "NodeName=node$k NodeAddr=$subnet.$k CPUs=$cpus Boards=1 SocketsPerBoard=1 CoresPerSocket=$cpus ThreadsPerCore=1 State=UNKNOWN"
+    done
+    # srun started on this host, which is no node, would otherwise never hear that a node died.
+    echo "NodeName=$host NodeAddr=$address State=FUTURE")
+  else
+    node_lines="NodeName=$host NodeAddr=$address CPUs=$cpus Boards=1 SocketsPerBoard=1 CoresPerSocket=$cpus ThreadsPerCore=1 State=UNKNOWN"
+  fi
+  cat >"$conf" <<CONF
+# Written by scripts/slurm-local.sh: a Slurm for tests, $([[ $nodes -gt 0 ]] && echo "$nodes nodes in namespaces" || echo "one node"). Use it with
 #   export SLURM_CONF=$conf
 ClusterName=rankpool-local
-SlurmctldHost=$host(127.0.0.1)
+SlurmctldHost=$host($address)
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
 SlurmUser=root
@@ -150,43 +222,80 @@ MpiDefault=none
 # No mail from this test cluster.
 MailProg=/bin/true
 ReturnToService=2
-# Let the node declare more CPUs than it has, so jobs with more tasks than cores run.
+# A dead node is marked down within about 20 s; a job it ends is not requeued (sbatch --wait would
+# wait for good), and an ended job leaves squeue after 4 s.
+SlurmdTimeout=10
+JobRequeue=0
+MinJobAge=4
+# Let a node declare more CPUs than it has, so jobs with more tasks than cores run.
 SlurmdParameters=config_overrides
 KillWait=5
 StateSaveLocation=$state/ctld
-SlurmdSpoolDir=$state/spool
+SlurmdSpoolDir=$state/spool/%n
 SlurmctldLogFile=$state/log/slurmctld.log
-SlurmdLogFile=$state/log/slurmd.log
+SlurmdLogFile=$state/log/slurmd-%n.log
 SlurmctldPidFile=$state/run/slurmctld.pid
-SlurmdPidFile=$state/run/slurmd.pid
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus Boards=1 SocketsPerBoard=1 CoresPerSocket=$cpus ThreadsPerCore=1 State=UNKNOWN
-PartitionName=local Nodes=$host Default=YES MaxTime=INFINITE State=UP
-EOF
+SlurmdPidFile=$([[ $nodes -gt 0 ]] && echo "$state/run/slurmd-%n.pid" || echo "$state/run/slurmd.pid")
+$node_lines
+PartitionName=local Nodes=${node_names// /,} Default=YES MaxTime=INFINITE State=UP
+CONF
 }
 
-do_start() {
+start_slurmd() {  # NODE
+  local node=$1
+  mkdir -p "$state/spool/$node"
+  : >"$state/log/slurmd-$node.log"
+  if ((nodes > 0)); then
+    in_node "$node" slurmd -f "$conf" || { tail_log "$state/log/slurmd-$node.log"; return 1; }
+  else
+    slurmd -f "$conf" || { tail_log "$state/log/slurmd-$node.log"; return 1; }
+  fi
+}
+
+wait_idle() {  # tenths of a second
+  local i
+  for ((i = 0; i < $1; i++)); do
+    all_idle && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+do_up() {
   local tool
   for tool in slurmctld slurmd sbatch srun sinfo squeue scontrol munge unmunge munged; do
     command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] ||
       die "$tool is missing (Debian: apt-get install slurm-wlm munge, or scripts/setup.sh test)"
   done
   export PATH=$PATH:/usr/sbin
+  if ((nodes > 0)) && ! can_make_namespaces; then
+    die "cannot make network, mount and UTS namespaces here (needs root with CAP_SYS_ADMIN); a local cluster of nodes cannot run on this machine"
+  fi
   mkdir -p "$state"/{ctld,spool,log,run}
-  if [[ -n $(alive "$state/run/slurmctld.pid") || -n $(alive "$state/run/slurmd.pid") ]]; then
-    if [[ $(node_state) == idle* || $(node_state) == mixed* || $(node_state) == alloc* ]]; then
-      echo "slurm-local.sh: already running ($state)"
-      echo "export SLURM_CONF=$conf"
+  if [[ -n $(alive "$state/run/slurmctld.pid") ]]; then
+    local running
+    running=$(cat "$state/nodes" 2>/dev/null || echo "$host")
+    if [[ $running == "$node_names" ]] && all_idle; then
+      echo "slurm-local.sh: already up ($state): $node_names"
+      print_exports
       return
     fi
-    echo "slurm-local.sh: half-running cluster in $state; stopping it first" >&2
-    do_stop >/dev/null
+    note "a different or half-running cluster in $state ($running); taking it down first"
+    local wanted=$node_names wanted_count=$nodes
+    node_names=$running nodes=$([[ -s $state/nodes ]] && wc -w <"$state/nodes" || echo 0)
+    do_down >/dev/null
+    node_names=$wanted nodes=$wanted_count
   fi
+  ((nodes == 0)) || [[ -z $(ip link show "$bridge" 2>/dev/null) ]] ||
+    die "another local cluster is up on this machine (link $bridge exists); take it down first (slurm-local.sh down --state ITS_DIR)"
   start_munge
   write_conf
-  rm -f "$state"/run/slurm{ctld,d}.pid
+  rm -f "$state"/run/slurm*.pid
   : >"$state/log/slurmctld.log"
-  : >"$state/log/slurmd.log"
-  slurmctld -f "$conf" -i || { tail_log "$state/log/slurmctld.log"; die "slurmctld did not start"; }
+  if ((nodes > 0)); then
+    nodes_up "$nodes" || { do_down >/dev/null 2>&1; die "the nodes did not come up (their logs are in $state/log)"; }
+  fi
+  slurmctld -f "$conf" -i || { tail_log "$state/log/slurmctld.log"; do_down >/dev/null; die "slurmctld did not start"; }
   local i up=0
   for ((i = 0; i < 100; i++)); do
     if [[ -n $(alive "$state/run/slurmctld.pid") ]]; then
@@ -198,29 +307,47 @@ do_start() {
   done
   if ((!up)); then
     tail_log "$state/log/slurmctld.log"
-    do_stop >/dev/null
+    do_down >/dev/null
     die "slurmctld $([[ -n $(alive "$state/run/slurmctld.pid") ]] && echo "does not answer (scontrol ping)" || echo exited) (its log above)"
   fi
-  slurmd -f "$conf" || { tail_log "$state/log/slurmd.log"; do_stop >/dev/null; die "slurmd did not start"; }
-  local node=
-  for ((i = 0; i < 300; i++)); do
-    node=$(node_state)
-    [[ $node == idle ]] && break
-    if ((i >= 20)) && [[ -z $(alive "$state/run/slurmd.pid") ]]; then break; fi  # slurmd died
-    sleep 0.1
+  local node
+  for node in $node_names; do
+    start_slurmd "$node" || { do_down >/dev/null; die "slurmd did not start on $node"; }
   done
-  if [[ $node != idle ]]; then
+  if ! wait_idle 300; then
+    sinfo -N >&2 || true
     tail_log "$state/log/slurmctld.log"
-    tail_log "$state/log/slurmd.log"
-    do_stop >/dev/null
-    die "node $host is '${node:-unknown}', not idle, after starting slurmd (the logs above); stopped again"
+    for node in $node_names; do tail_log "$state/log/slurmd-$node.log" 5; done
+    do_down >/dev/null
+    die "the nodes are not idle 30 s after starting slurmd (the logs above); taken down again"
   fi
-  echo "slurm-local.sh: Slurm is up: node $host ($cpus CPUs) idle in partition local; state in $state"
-  echo "export SLURM_CONF=$conf"
+  echo "slurm-local.sh: Slurm is up: $node_names ($cpus CPUs each) idle in partition local; state in $state"
+  print_exports
+}
+
+do_kill_node() {
+  ((nodes > 0)) || die "kill-node needs a cluster of nodes (up --nodes N)" 2
+  [[ " $node_names " == *" $target "* ]] || die "no node $target in this cluster ($node_names)" 2
+  kill_node "$target"
+  rm -f "$(slurmd_pidfile "$target")"
+  echo "slurm-local.sh: killed every process of $target"
+}
+
+do_revive_node() {
+  ((nodes > 0)) || die "revive-node needs a cluster of nodes (up --nodes N)" 2
+  [[ " $node_names " == *" $target "* ]] || die "no node $target in this cluster ($node_names)" 2
+  [[ -z $(holder_of "$target") ]] || die "$target is alive"
+  revive_node "$target"
+  start_slurmd "$target" || die "slurmd did not start on $target"
+  local i
+  for ((i = 0; i < 100; i++)); do [[ $(node_state "$target") == idle ]] && break; sleep 0.1; done
+  echo "slurm-local.sh: $target is back: $(node_state "$target")"
 }
 
 case $action in
-  start) do_start ;;
-  stop) do_stop ;;
+  up) do_up ;;
+  down) do_down ;;
   status) do_status ;;
+  kill-node) do_kill_node ;;
+  revive-node) do_revive_node ;;
 esac
