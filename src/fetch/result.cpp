@@ -16,17 +16,9 @@ std::optional<T> optional_from(const nlohmann::ordered_json& value) {
 std::string status_name(FetchStatus status) { return nlohmann::json(status).get<std::string>(); }
 
 void to_json(nlohmann::ordered_json& j, const FetchResult& r) {
-    j = {{"index", r.index},
-         {"line", r.line},
-         {"url", r.url},
-         {"file", r.file},
-         {"rank", r.rank},
-         {"status", r.status},
-         {"http_status", r.http_status},
-         {"bytes", r.bytes},
-         {"attempts", r.attempts},
-         {"seconds", r.seconds},
-         {"sha256", or_null(r.sha256)},
+    j = {{"index", r.index},         {"line", r.line},         {"url", r.url},         {"file", r.file},
+         {"rank", r.rank},           {"host", r.host},         {"status", r.status},   {"http_status", r.http_status},
+         {"bytes", r.bytes},         {"attempts", r.attempts}, {"seconds", r.seconds}, {"sha256", or_null(r.sha256)},
          {"error", or_null(r.error)}};
 }
 
@@ -36,6 +28,7 @@ void from_json(const nlohmann::ordered_json& j, FetchResult& r) {
     r.url = j.at("url");
     r.file = j.at("file");
     r.rank = j.at("rank");
+    r.host = j.at("host");
     r.status = j.at("status");
     r.http_status = j.at("http_status");
     r.bytes = j.at("bytes");

@@ -24,6 +24,7 @@ struct FetchResult {
     std::string url;
     std::string file;  // name inside --out
     int rank = 0;
+    std::string host{};  // the rank's node
     FetchStatus status = FetchStatus::failed;
     long http_status = 0;  // of the last response; 0 if none
     std::int64_t bytes = 0;

@@ -47,7 +47,11 @@ FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& options) {
     MPI_Comm comm = MPI_COMM_NULL;
     MPI_Comm_dup(parent, &comm);
     const std::unique_ptr<MPI_Comm, void (*)(MPI_Comm*)> free_comm(&comm, [](MPI_Comm* c) { MPI_Comm_free(c); });
-    Job job{.comm = comm, .rank = mpi::rank(comm), .ranks = mpi::size(comm), .options = options};
+    Job job{.comm = comm,
+            .rank = mpi::rank(comm),
+            .ranks = mpi::size(comm),
+            .options = options,
+            .host = mpi::processor_name()};
     const bool is_root = job.rank == root;
 
     std::string text;

@@ -34,7 +34,9 @@ std::string to_message(const FetchResult& result) {
 
 FetchResult fetch_one(const Job& job, std::int64_t index, HttpClient& client) {
     const auto i = static_cast<std::size_t>(index);
-    return download(job.entries[i], job.names[i], index, job.rank, job.options.download, client);
+    FetchResult result = download(job.entries[i], job.names[i], index, job.rank, job.options.download, client);
+    result.host = job.host;
+    return result;
 }
 
 // Rank 0's own share, downloaded on a thread of its own; the results wait here until taken.

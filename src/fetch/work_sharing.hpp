@@ -19,6 +19,7 @@ struct Job {
     MPI_Comm comm;  // fetch's own: no other messages on it
     int rank, ranks;
     const FetchOptions& options;
+    std::string host{};  // this rank's node, for each result
     // {}: filled once the list is parsed, so a designated initialiser leaves them out.
     std::vector<ListEntry> entries{};
     std::vector<std::string> names{};  // one per entry

@@ -8,6 +8,7 @@
 
 #include "mpi/agree.hpp"
 #include "mpi/environment.hpp"
+#include "mpi/hosts.hpp"
 #include "mpi/message_limit.hpp"
 #include "mpi/messages.hpp"
 #include "square/checks.hpp"
@@ -126,6 +127,7 @@ SquareResult run_square(MPI_Comm comm, const SquareOptions& options) {
     io->run(job);
     reduce_times(job);
     gather_peak_rss(job);
+    result.rank_hosts = mpi::gather_hosts(comm, root);
     mpi::agree(comm, [&] {
         if (job.is_root()) commit_outputs(job);
     });

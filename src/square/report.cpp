@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "util/hosts.hpp"
 #include "util/memory.hpp"
 #include "version.hpp"
 
@@ -100,6 +101,24 @@ std::string format_peak_memory(const SquareResult& result) {
            ", smallest " + format_bytes(*lo);
 }
 
+namespace {
+nlohmann::ordered_json ranks_per_node_json(const std::vector<std::string>& rank_hosts) {
+    nlohmann::ordered_json nodes = nlohmann::ordered_json::object();
+    for (const auto& [host, ranks] : ranks_per_host(rank_hosts)) nodes[host] = ranks;
+    return nodes;
+}
+}  // namespace
+
+std::string format_ranks(const SquareResult& result) {
+    std::string text = std::to_string(result.ranks) + " rank" + (result.ranks == 1 ? "" : "s");
+    const auto nodes = ranks_per_host(result.rank_hosts);
+    if (nodes.size() < 2) return text;
+    text += " on " + std::to_string(nodes.size()) + " nodes (";
+    for (const auto& [host, ranks] : nodes)
+        text += (text.back() == '(' ? "" : ", ") + host + ": " + std::to_string(ranks);
+    return text + ")";
+}
+
 nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptions& options) {
     nlohmann::ordered_json report = {
         {"command", "square"},
@@ -108,6 +127,9 @@ nlohmann::ordered_json report_json(const SquareResult& result, const SquareOptio
         {"started", result.started},
         {"io", std::string(io_mode_name(options.io))},
         {"ranks", result.ranks},
+        {"nodes", ranks_per_host(result.rank_hosts).size()},
+        {"ranks_per_node", ranks_per_node_json(result.rank_hosts)},
+        {"rank_hosts", result.rank_hosts},
         {"n", result.n},
         {"counts", result.counts},
         {"dtype_in", std::string(dtype_name(result.dtype_in))},

@@ -25,6 +25,8 @@ using Phases = std::vector<std::pair<std::string, PhaseStats>>;
 
 // One line: "LABEL (s, max over 4 ranks): generate 0.0310 | ... | total 0.2100" (also rankpool-limits').
 std::string format_phase_line(const std::string& label, int ranks, const Phases& phases);
+// "4 ranks", or on several nodes "6 ranks on 3 nodes (node1: 2, node2: 2, node3: 2)"
+std::string format_ranks(const SquareResult& result);
 // "timings (s, max over 4 ranks): ..."
 std::string format_timings(const SquareResult& result);
 // The reports' {"phase": {"min", "mean", "max"}} and {"max", "min", "per_rank"} (also rankpool-limits').

@@ -12,8 +12,9 @@ namespace rankpool {
 
 struct SquareResult {
     int ranks = 0;
-    std::string host;     // rank 0's node (MPI_Get_processor_name)
-    std::string started;  // UTC, ISO 8601: when the run began
+    std::string host;                     // rank 0's node (MPI_Get_processor_name)
+    std::vector<std::string> rank_hosts;  // every rank's node, in rank order
+    std::string started;                  // UTC, ISO 8601: when the run began
     std::int64_t n = 0;
     Dtype dtype_in = Dtype::int64;
     Dtype dtype_out = Dtype::int64;

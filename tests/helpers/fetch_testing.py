@@ -23,7 +23,7 @@ from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase
 
 FAST = {"--retry-delay": "0.05", "--timeout": "1"}  # unless a test gives its own
 REPORT_KEYS = {"command", "rankpool_version", "ranks", "schedule", "list", "out", "seconds", "results"}
-RESULT_KEYS = {"index", "line", "url", "file", "rank", "status", "http_status", "bytes", "attempts", "seconds",
+RESULT_KEYS = {"index", "line", "url", "file", "rank", "host", "status", "http_status", "bytes", "attempts", "seconds",
                "sha256", "error"}
 
 TOTALS = re.compile(r"(\d+) files?: (\d+) ok, (\d+) skipped, (\d+) failed; (\d+) bytes in (\d+\.\d+) s "

@@ -266,10 +266,12 @@ class TempDirTestCase(unittest.TestCase):
         expected = dict(command="square", io=io, ranks=ranks, n=n, counts=counts(n, ranks), dtype_in=dtype_in,
                         dtype_out=SQUARED[dtype_in], repeat=repeat, output=output, **seed_or_source)
         self.assertEqual({key: report.get(key) for key in expected}, expected)
-        self.assertEqual(set(report), set(expected) | {"rankpool_version", "host", "started", "phases", "peak_rss_bytes"}
-                         | set(extra))
+        self.assertEqual(set(report), set(expected) | {"rankpool_version", "host", "started", "phases", "peak_rss_bytes",
+                                                       "nodes", "ranks_per_node", "rank_hosts"} | set(extra))
         self.assertIsInstance(report["rankpool_version"], str)
-        self.assertEqual(report["host"], socket.gethostname())
+        host = socket.gethostname()
+        self.assertEqual((report["host"], report["nodes"], report["ranks_per_node"], report["rank_hosts"]),
+                         (host, 1, {host: ranks}, [host] * ranks))
         started = datetime.datetime.strptime(report["started"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
         self.assertLess(abs((datetime.datetime.now(datetime.timezone.utc) - started).total_seconds()), 600)
         rss = report["peak_rss_bytes"]
