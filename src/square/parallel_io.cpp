@@ -8,7 +8,6 @@
 // before the next collective call, instead of leaving the others waiting inside it.
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -107,14 +106,6 @@ void ParallelIo::run(Job& job) {
     // Rank 0 chose the temporary name (and checked the paths); every rank creates the file.
     std::string temp = job.is_root() ? job.files.output->temp_path().string() : std::string();
     mpi::bcast_string(job.comm, root, temp);
-    mpi::agree(job.comm, [&] {  // rank 0 created the folder: node-local storage shows up here
-        const std::filesystem::path folder = std::filesystem::path(temp).parent_path();
-        std::error_code ec;
-        if (!std::filesystem::is_directory(folder.empty() ? "." : folder, ec))
-            throw Error(job.options.output.string() +
-                        ": its folder does not exist on this rank's node; --io parallel "
-                        "needs the output on a file system that every rank sees (or use --io root)");
-    });
     h5::Handle file;
     mpi::agree(job.comm, [&] { file = h5::create_parallel(temp, job.options.output.string(), job.comm); });
 

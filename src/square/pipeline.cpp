@@ -112,6 +112,7 @@ SquareResult run_square(MPI_Comm comm, const SquareOptions& options) {
         io->prepare(job);
     });
     const std::deque<RemoveOnInterrupt> rank0_files = share_temporary_files(job);
+    if (options.io == IoMode::parallel) check_shared_paths(job);
     if (options.input) share_input_shape(job);
     result.dtype_out = squared_dtype(result.dtype_in);
     job.partition = array_split(result.n, result.ranks);
