@@ -201,13 +201,14 @@ class FaultServer:
     """The server in a daemon thread; a context manager. `url()` builds URLs, `requests()` and `hits()`
     say what arrived."""
 
-    def __init__(self, port=0, delay=0.0):
+    def __init__(self, port=0, delay=0.0, host="127.0.0.1"):
         self.delay = delay
         self.healed = False
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._requests = []
-        self._httpd = QuietServer(("127.0.0.1", port), Handler)
+        self.host = host
+        self._httpd = QuietServer((host, port), Handler)
         self._httpd.fault = self
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
@@ -228,7 +229,7 @@ class FaultServer:
         self._httpd.server_close()
 
     def url(self, path="/data.bin", **query):
-        return f"http://127.0.0.1:{self.port}{path}" + (f"?{urlencode(query)}" if query else "")
+        return f"http://{self.host}:{self.port}{path}" + (f"?{urlencode(query)}" if query else "")
 
     def heal(self):
         self.healed = True
@@ -256,8 +257,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer (default 0)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; the cluster tests use a node's own)")
     args = parser.parse_args()
-    with FaultServer(args.port, args.delay) as server:
+    with FaultServer(args.port, args.delay, args.host) as server:
         print(f"serving on {server.url('/')} (Ctrl-C stops)", flush=True)
         try:
             threading.Event().wait()
