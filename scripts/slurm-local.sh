@@ -23,6 +23,8 @@
 #
 # Options:
 #   --nodes N    the cluster's size (up only; later commands read it from DIR)
+#   --node-memory SIZE   each node's memory, e.g. 512M or 2G (up --nodes only): a memory cgroup per
+#                node holds its daemons and ranks, so a node runs out as a machine of that size would
 #   --state DIR  configuration, state, spool, logs and pid files (default: $RANKPOOL_SLURM_STATE,
 #                else /tmp/rankpool-slurm)
 #   --cpus N     CPUs each node declares (default 4, or 2 with --nodes; more than the machine's cores
@@ -47,10 +49,11 @@ case $action in
   *) die "say up, down, status, kill-node or revive-node (see --help)" 2 ;;
 esac
 shift
-state=${RANKPOOL_SLURM_STATE:-/tmp/rankpool-slurm} cpus= port=16817 nodes=0
+state=${RANKPOOL_SLURM_STATE:-/tmp/rankpool-slurm} cpus= port=16817 nodes=0 node_memory=
 while (($#)); do
   case $1 in
     --nodes) nodes=${2:?--nodes needs a number} ;;
+    --node-memory) node_memory=${2:?--node-memory needs a size} ;;
     --state) state=${2:?--state needs a folder} ;;
     --cpus) cpus=${2:?--cpus needs a number} ;;
     --port) port=${2:?--port needs a number} ;;
@@ -61,6 +64,11 @@ while (($#)); do
 done
 [[ $nodes =~ ^[0-9]+$ ]] && ((nodes <= 200)) || die "--nodes: not a number from 1 to 200: $nodes" 2
 [[ -z $cpus || $cpus =~ ^[1-9][0-9]*$ ]] || die "--cpus: not a positive number: $cpus" 2
+if [[ -n $node_memory ]]; then
+  ((nodes > 0)) || die "--node-memory needs --nodes" 2
+  size_text=$node_memory
+  node_memory=$(numfmt --from=iec "${node_memory%B}" 2>/dev/null) || die "--node-memory: not a size (512M, 2G): $size_text" 2
+fi
 cpus=${cpus:-$((nodes > 0 ? 2 : 4))}
 if ! [[ $port =~ ^[1-9][0-9]*$ ]] || ((port >= 65535)); then die "--port: not a port number: $port" 2; fi
 [[ $action == status ]] || ((EUID == 0)) ||
@@ -293,7 +301,7 @@ do_up() {
   rm -f "$state"/run/slurm*.pid
   : >"$state/log/slurmctld.log"
   if ((nodes > 0)); then
-    nodes_up "$nodes" || { do_down >/dev/null 2>&1; die "the nodes did not come up (their logs are in $state/log)"; }
+    nodes_up "$nodes" "$node_memory" || { do_down >/dev/null 2>&1; die "the nodes did not come up (their logs are in $state/log)"; }
   fi
   slurmctld -f "$conf" -i || { tail_log "$state/log/slurmctld.log"; do_down >/dev/null; die "slurmctld did not start"; }
   local i up=0

@@ -23,13 +23,41 @@ holder_of() {                          # NODE -> the pid of its holder, if alive
 }
 cluster_nodes() { cat "$state/nodes" 2>/dev/null; }  # node1 node2 ... of the cluster that is up
 
-# Runs COMMAND... inside NODE (its network, hostname and mount namespaces), in the folder it was
-# started from when the node sees it.
+# The memory cgroup that holds NODE's processes when the cluster has a memory size per node
+# (up --node-memory); nothing otherwise.
+node_cgroup() { cat "$state/run/$1.cgroup" 2>/dev/null; }
+
+# Moves the calling (sub)shell into NODE's memory cgroup, if it has one: its children, the node's
+# daemons and ranks, then count against the node's memory as on a machine of that size.
+join_node_cgroup() {
+  local cgroup
+  cgroup=$(node_cgroup "$1") || return 0
+  echo "$BASHPID" >"$cgroup/cgroup.procs"
+}
+
+# Makes a memory cgroup of BYTES for NODE below this process's own (cgroup v1 or v2).
+make_node_cgroup() {
+  local node=$1 bytes=$2 own folder
+  if [[ -d /sys/fs/cgroup/memory ]]; then  # v1 (or hybrid): the memory controller's own tree
+    own=$(sed -n 's/^[0-9]*:memory:\(.*\)/\1/p' /proc/self/cgroup)
+    folder=/sys/fs/cgroup/memory${own%/}/rankpool-$node
+    mkdir -p "$folder" && echo "$bytes" >"$folder/memory.limit_in_bytes"
+  else  # v2: the parent must hand the memory controller down
+    own=$(sed -n 's/^0::\(.*\)/\1/p' /proc/self/cgroup)
+    folder=/sys/fs/cgroup${own%/}/rankpool-$node
+    echo +memory >"/sys/fs/cgroup${own%/}/cgroup.subtree_control" 2>/dev/null || true
+    mkdir -p "$folder" && echo "$bytes" >"$folder/memory.max"
+  fi || return 1
+  echo "$folder" >"$state/run/$node.cgroup"
+}
+
+# Runs COMMAND... inside NODE (its network, hostname and mount namespaces, and memory cgroup), in
+# the folder it was started from when the node sees it.
 in_node() {
   local node=$1 pid
   shift
   pid=$(holder_of "$node") || die "node $node is not up (scripts/slurm-local.sh status)"
-  nsenter -t "$pid" -n -u -m --wd="$PWD" -- "$@"
+  (join_node_cgroup "$node" && exec nsenter -t "$pid" -n -u -m --wd="$PWD" -- "$@")
 }
 
 # True when this process may make namespaces, links and mounts.
@@ -40,9 +68,10 @@ start_holder() {
   local node=node$1 shared=("$state")
   [[ $repo == /tmp/* && $state != "$repo"* ]] && shared+=("$repo")
   rm -f "$state/run/$node.ready"
-  setsid nsenter --net="/run/netns/$(namespace_of "$node")" unshare --uts --mount --propagation private \
-    "$repo/scripts/lib/node-holder.sh" "$node" "$state" "${shared[@]}" \
-    </dev/null >"$state/log/$node-holder.log" 2>&1 &
+  join_node_cgroup "$node" &&
+    exec setsid nsenter --net="/run/netns/$(namespace_of "$node")" unshare --uts --mount --propagation private \
+      "$repo/scripts/lib/node-holder.sh" "$node" "$state" "${shared[@]}" \
+      </dev/null >"$state/log/$node-holder.log" 2>&1 &
   echo $! >"$state/run/$node.holder"
   local i
   for ((i = 0; i < 100; i++)); do [[ -f $state/run/$node.ready ]] && return 0; sleep 0.05; done
@@ -50,9 +79,9 @@ start_holder() {
   return 1
 }
 
-# Creates N nodes (node1..nodeN) and records their names in $state/nodes.
+# Creates N nodes (node1..nodeN), each with MEMORY bytes if given, and records their names in $state/nodes.
 nodes_up() {
-  local count=$1 k ns
+  local count=$1 memory=${2:-} k ns
   mkdir -p "$state"/{run,mnt,shared,log}
   {
     echo "127.0.0.1 localhost"
@@ -71,7 +100,10 @@ nodes_up() {
     ip -n "$ns" link set eth0 up
     ip -n "$ns" link set lo up
   done
-  for ((k = 1; k <= count; k++)); do start_holder "$k" || return 1; done
+  for ((k = 1; k <= count; k++)); do
+    if [[ -n $memory ]]; then make_node_cgroup "node$k" "$memory" || return 1; fi
+    start_holder "$k" || return 1
+  done
   seq -f 'node%g' 1 "$count" | tr '\n' ' ' | sed 's/ $//' >"$state/nodes"
 }
 
@@ -102,5 +134,10 @@ nodes_down() {
     while mountpoint -q /run/netns; do umount /run/netns 2>/dev/null || break; done
     rmdir /run/netns 2>/dev/null || true
   fi
+  local cgroup
+  for cgroup in "$state"/run/*.cgroup; do
+    [[ -f $cgroup ]] && rmdir "$(cat "$cgroup")" 2>/dev/null
+    rm -f "$cgroup"
+  done
   rm -rf "$state/mnt" "$state/nodes"
 }

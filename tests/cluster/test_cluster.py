@@ -98,7 +98,7 @@ class UpDownTest(unittest.TestCase):
             skip(reason)
 
     def test_down_leaves_nothing(self):
-        cluster = LocalCluster(nodes=2)
+        cluster = LocalCluster(nodes=2, node_memory="256M")
         self.addCleanup(cluster.down)
         start = time.monotonic()
         cluster.up()
@@ -109,6 +109,8 @@ class UpDownTest(unittest.TestCase):
         self.assertEqual(down.returncode, 0, down.stderr)
         print(f"up {up:.1f} s, down {time.monotonic() - start:.1f} s")
         self.assertEqual(leftovers(cluster.state), [])
+        self.assertEqual(subprocess.run(["find", "/sys/fs/cgroup", "-maxdepth", "6", "-name", "rankpool-node*"],
+                                        capture_output=True, text=True).stdout, "")
         self.assertEqual(cluster.script("status", check=False).returncode, 3)
 
 

@@ -25,7 +25,9 @@ class SquareClusterTest(unittest.TestCase):
     def setUpClass(cls):
         if reason := why_no_cluster():
             skip(reason)
-        cls.cluster = LocalCluster(nodes=3)
+        # Each node as a machine of 160 MB (a memory cgroup): enough for every job here but the one that
+        # must not fit.
+        cls.cluster = LocalCluster(nodes=3, node_memory="160M")
         cls.addClassCleanup(cls.cluster.down)
         cls.cluster.up()
         cls.shared = cls.cluster.shared
@@ -99,6 +101,20 @@ class SquareClusterTest(unittest.TestCase):
                 self.assertIn("or use --io root", lines[0])
                 self.assertEqual(sorted(p.name for p in self.shared.iterdir()), before)
                 self.assertEqual(sorted(set(self.node_tmp("node1")) - {state_top}), ["in.h5"])
+
+    def test_memory_is_checked_per_node(self):
+        # 24M int64 values: 192 MB in all. Spread over 3 nodes (64 MB each) it fits; on one node it does not.
+        one = self.srun("--io", "parallel", "--n", 24_000_000, "--output", "big1.h5", nodes=1, tasks=2)
+        self.assertEqual(one.returncode, 1, one.stderr)
+        lines = [line for line in one.stderr.splitlines() if line.startswith("rankpool")]
+        self.assertEqual(len(lines), 1, one.stderr)
+        self.assertRegex(lines[0], r"needs 192\.00 MB of memory on node1 \(2 ranks there; rank 0 alone 96\.00 MB\), "
+                                   r"but only [\d.]+ MB are available \(cgroup memory limit\)")
+        self.assertFalse((self.shared / "big1.h5").exists())
+        three = self.srun("--io", "parallel", "--n", 24_000_000, "--output", "big3.h5", "--report", "big3.json")
+        self.assertEqual(three.returncode, 0, three.stderr)
+        self.assertEqual(json.loads((self.shared / "big3.json").read_text())["nodes"], 3)
+        (self.shared / "big3.h5").unlink()
 
     def test_root_mode_writes_to_rank_0s_node_and_says_so(self):
         result = self.srun("--io", "root", "--n", 1000, "--output", "/tmp/root.h5")

@@ -53,8 +53,9 @@ def why_no_cluster():
 
 
 class LocalCluster:
-    def __init__(self, nodes=3):
+    def __init__(self, nodes=3, node_memory=None):
         self.nodes = nodes
+        self.node_memory = node_memory  # e.g. "160M": each node's memory cgroup
         self.names = [f"node{k}" for k in range(1, nodes + 1)]
         self.state = Path(tempfile.mkdtemp(prefix="rankpool-cluster-"))
         self.shared = self.state / "shared"
@@ -72,7 +73,8 @@ class LocalCluster:
         return result
 
     def up(self):
-        result = self.script("up", "--nodes", str(self.nodes), "--port", str(self.port))
+        memory = ["--node-memory", self.node_memory] if self.node_memory else []
+        result = self.script("up", "--nodes", str(self.nodes), "--port", str(self.port), *memory)
         self.up_output = result.stdout
         for line in result.stdout.splitlines():  # export A=1 B=2: what Slurm and Open MPI need here
             if line.startswith("export "):
