@@ -91,13 +91,13 @@ class LostNodeTest(unittest.TestCase):
         self.assertEqual(self.rankpool_processes(), [], "rankpool processes outlived the job")
 
     def test_square_loses_a_node_in_each_phase(self):
-        for phase in ("scatter", "square", "write_output"):
+        out = self.shared / "lost.h5"
+        args = f"{BINARY} square --io root --n {N} --seed {SEED} --output {out.name}"
+        first, _ = self.submit("first", args)
+        self.assertEqual(first.wait(timeout=120), 0, first.stderr.read())
+        for phase in ("scatter", "square", "write_output"):  # each rerun's output is the next case's earlier one
             with self.subTest(phase=phase):
                 self.revive("node2")
-                out = self.shared / f"lost-{phase}.h5"
-                args = f"{BINARY} square --io root --n {N} --seed {SEED} --output {out.name}"
-                first, _ = self.submit(f"first-{phase}", args)
-                self.assertEqual(first.wait(timeout=120), 0, first.stderr.read())
                 before = md5(out)
                 proc, log = self.submit(f"lost-{phase}", args, env={"RANKPOOL_TEST_STALL": f"{phase}:0"})
                 self.wait_for_line(log, f"test stall in {phase} on rank 0")
@@ -109,6 +109,7 @@ class LostNodeTest(unittest.TestCase):
                 self.assertEqual(md5(out), before, "the earlier output changed")
                 left = [p.name for p in self.shared.iterdir() if ".rankpool-" in p.name]
                 self.assertEqual(left, [], "temporary files left in the shared folder")
+                out.unlink()
                 rerun, _ = self.submit(f"rerun-{phase}", args, options=("-N", "2", "--ntasks-per-node", "2",
                                                                           "--exclude", "node2"))
                 self.assertEqual(rerun.wait(timeout=120), 0, rerun.stderr.read())
