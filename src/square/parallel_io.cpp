@@ -8,6 +8,8 @@
 // before the next collective call, instead of leaving the others waiting inside it.
 #include <algorithm>
 #include <cstdio>
+#include <deque>
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -27,6 +29,7 @@
 #include "square/report.hpp"
 #include "square/square_io.hpp"
 #include "util/buffer.hpp"
+#include "util/interrupt.hpp"
 #include "util/lock_probe.hpp"
 
 namespace rankpool {
@@ -48,6 +51,29 @@ void gather_head(Job& job, const Out* out) {
     MPI_Gatherv(out, mine, mpi::datatype<Out>(), values.data(), counts.data(), displs.data(), mpi::datatype<Out>(),
                 root, job.comm);
     for (const Out& v : values) job.result.head.push_back(value_text(v));
+}
+
+// Collective. Across nodes Open MPI's MPI-IO opens the file with a lock file of its own beside it,
+// "TEMP-<n>-<pid>.lock", which it removes when the file is closed. An interrupted run (scancel,
+// Ctrl-C, a node lost) never closes it: every rank registers the ones rank 0 finds for removal on
+// SIGINT/SIGTERM, as share_temporary_files does for the temporary file itself.
+std::deque<RemoveOnInterrupt> share_mpi_io_files(const Job& job, const std::string& temp) {
+    std::string list;  // one name a line
+    if (job.is_root()) {
+        const std::filesystem::path path(temp);
+        const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
+        const std::string prefix = path.filename().string() + "-";
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+            const std::string name = entry.path().filename().string();
+            if (name.starts_with(prefix) && name.ends_with(".lock")) list += (folder / name).string() + "\n";
+        }
+    }
+    mpi::bcast_string(job.comm, root, list);
+    std::deque<RemoveOnInterrupt> files;
+    for (std::size_t start = 0, end; (end = list.find('\n', start)) != std::string::npos; start = end + 1)
+        files.emplace_back(list.substr(start, end - start));
+    return files;
 }
 
 // Collective. Creates dataset `name`, writes every rank's slice with one collective H5Dwrite,
@@ -108,6 +134,7 @@ void ParallelIo::run(Job& job) {
     mpi::bcast_string(job.comm, root, temp);
     h5::Handle file;
     mpi::agree(job.comm, [&] { file = h5::create_parallel(temp, job.options.output.string(), job.comm); });
+    const std::deque<RemoveOnInterrupt> mpi_io_files = share_mpi_io_files(job, temp);
 
     h5::Handle input_file;
     std::optional<h5::Dataset1D> input;

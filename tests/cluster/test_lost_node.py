@@ -3,12 +3,12 @@ job) is held at a phase (RANKPOOL_TEST_STALL makes rank 0 wait there, the others
 collective), then every process of node2 is killed at once (scripts/slurm-local.sh kill-node). The job must end
 within 30 s with a non-zero exit, no rankpool process may be left on any node, an earlier output of the same name
 stays intact and no temporary file is left in the shared folder; Slurm marks node2 down; a rerun without node2
-succeeds (fetch's rerun downloads only what is missing). Then node2 is revived for the next case.
-
---io root only here: with --io parallel, Open MPI's MPI-IO leaves a lock file of its own beside the temporary
-output when a node dies (issue 12's remaining work)."""
+succeeds (fetch's rerun downloads only what is missing). Then node2 is revived for the next case. And scancel of
+a running 3-node job: every node's ranks stop, one `interrupted` line, nothing half-written (with --io parallel
+across nodes that includes the lock file Open MPI's MPI-IO keeps beside the output while it is open)."""
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -50,8 +50,17 @@ class LostNodeTest(unittest.TestCase):
     def node_state(self, node):
         return self.cluster.run(["sinfo", "-h", "-n", node, "-o", "%T"]).stdout.strip()
 
-    def rankpool_processes(self):
-        return subprocess.run(["pgrep", "-f", BINARY], capture_output=True, text=True).stdout.split()
+    @staticmethod
+    def rankpool_processes():
+        """The processes running the binary under test, on any node (the nodes share one PID namespace)."""
+        binary, found = os.path.realpath(BINARY), []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and os.readlink(entry / "exe") == binary:
+                    found.append(entry.name)
+            except OSError:  # gone, or a kernel thread
+                continue
+        return found
 
     def submit(self, name, command, options=("-N", "3", "--ntasks-per-node", "2"), env=None):
         """Starts `mpirun -q -x ... COMMAND` as a batch job; returns (Popen of sbatch --wait, log path)."""
@@ -92,17 +101,19 @@ class LostNodeTest(unittest.TestCase):
 
     def test_square_loses_a_node_in_each_phase(self):
         out = self.shared / "lost.h5"
-        args = f"{BINARY} square --io root --n {N} --seed {SEED} --output {out.name}"
-        first, _ = self.submit("first", args)
+        first, _ = self.submit("first", f"{BINARY} square --n {N} --seed {SEED} --output {out.name}")
         self.assertEqual(first.wait(timeout=120), 0, first.stderr.read())
-        for phase in ("scatter", "square", "write_output"):  # each rerun's output is the next case's earlier one
-            with self.subTest(phase=phase):
+        cases = [("root", "scatter"), ("root", "square"), ("root", "write_output"), ("parallel", "square"),
+                 ("parallel", "write_output")]
+        for io, phase in cases:  # each rerun's output is the next case's earlier one
+            args = f"{BINARY} square --io {io} --n {N} --seed {SEED} --output {out.name}"
+            with self.subTest(io=io, phase=phase):
                 self.revive("node2")
                 before = md5(out)
-                proc, log = self.submit(f"lost-{phase}", args, env={"RANKPOOL_TEST_STALL": f"{phase}:0"})
+                proc, log = self.submit(f"lost-{io}-{phase}", args, env={"RANKPOOL_TEST_STALL": f"{phase}:0"})
                 self.wait_for_line(log, f"test stall in {phase} on rank 0")
                 seconds, code = self.kill_node2_and_wait(proc, log)
-                print(f"{phase}: the job ended {seconds:.1f} s after node2 died, exit {code}", file=sys.stderr)
+                print(f"--io {io}, {phase}: the job ended {seconds:.1f} s after node2 died, exit {code}", file=sys.stderr)
                 self.assertNotEqual(code, 0)
                 self.assertLess(seconds, 30)
                 self.assert_nothing_left()
@@ -110,11 +121,36 @@ class LostNodeTest(unittest.TestCase):
                 left = [p.name for p in self.shared.iterdir() if ".rankpool-" in p.name]
                 self.assertEqual(left, [], "temporary files left in the shared folder")
                 out.unlink()
-                rerun, _ = self.submit(f"rerun-{phase}", args, options=("-N", "2", "--ntasks-per-node", "2",
+                rerun, _ = self.submit(f"rerun-{io}-{phase}", args, options=("-N", "2", "--ntasks-per-node", "2",
                                                                           "--exclude", "node2"))
                 self.assertEqual(rerun.wait(timeout=120), 0, rerun.stderr.read())
                 with h5py.File(out, "r") as f:
                     self.assertEqual(f["/squared"][()].tolist(), squares(generate(N, SEED)).tolist())
+
+    def test_scancel_stops_every_node_cleanly(self):
+        # srun starts the ranks: scancel has Slurm send SIGTERM to every task on every node.
+        out = self.shared / "cancelled.h5"
+        job = self.shared / "cancel.sbatch"
+        job.write_text(f"#!/bin/bash\nexec srun --mpi=pmix {BINARY} square --io parallel --n {N} "
+                       f"--output {out.name} --report cancelled.json\n")
+        log = self.shared / "cancel.log"
+        proc = subprocess.Popen(["sbatch", "--wait", "--parsable", "-N", "3", "--ntasks-per-node", "2", "-o",
+                                 str(log), str(job)], cwd=self.shared,
+                                env={**self.cluster.env, "RANKPOOL_TEST_STALL": "write_output:0"},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.wait_for_line(log, "test stall in write_output on rank 0")
+        job_id = self.cluster.run(["squeue", "-h", "-o", "%i"]).stdout.split()[0]
+        self.assertEqual(self.cluster.run(["scancel", job_id]).returncode, 0)
+        start = time.monotonic()
+        proc.communicate(timeout=60)
+        print(f"scancel: the job ended {time.monotonic() - start:.1f} s later, exit {proc.returncode}",
+              file=sys.stderr)
+        self.assert_nothing_left()
+        text = log.read_text()
+        self.assertRegex(text, rf"JOB {job_id} ON node1 CANCELLED")  # (sbatch --wait itself exits 0 then)
+        self.assertEqual(text.count("rankpool: interrupted (SIGTERM)"), 1, text)
+        self.assertEqual([p.name for p in self.shared.iterdir() if p.name.startswith("cancelled")], [], text)
+        self.assertEqual([p.name for p in self.shared.iterdir() if ".rankpool-" in p.name], [])
 
     def test_slurm_marks_the_lost_node_down(self):
         self.cluster.script("kill-node", "node2")
