@@ -113,7 +113,8 @@ class LostNodeTest(unittest.TestCase):
                 proc, log = self.submit(f"lost-{io}-{phase}", args, env={"RANKPOOL_TEST_STALL": f"{phase}:0"})
                 self.wait_for_line(log, f"test stall in {phase} on rank 0")
                 seconds, code = self.kill_node2_and_wait(proc, log)
-                print(f"--io {io}, {phase}: the job ended {seconds:.1f} s after node2 died, exit {code}", file=sys.stderr)
+                print(f"--io {io}, {phase}: the job ended {seconds:.1f} s after node2 died, exit {code}",
+                      file=sys.stderr)
                 self.assertNotEqual(code, 0)
                 self.assertLess(seconds, 30)
                 self.assert_nothing_left()
