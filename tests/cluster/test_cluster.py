@@ -7,7 +7,7 @@ import time
 import unittest
 from pathlib import Path
 
-from local_cluster import LocalCluster, skip, why_no_cluster
+from local_cluster import ClusterTestCase, LocalCluster, skip, why_no_cluster
 
 HOSTS = ["node1", "node1", "node2", "node2", "node3", "node3"]
 
@@ -26,16 +26,7 @@ def leftovers(state):
     return found
 
 
-class ClusterTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if reason := why_no_cluster():
-            skip(reason)
-        cls.cluster = LocalCluster(nodes=3)
-        cls.addClassCleanup(cls.cluster.down)
-        start = time.monotonic()
-        cls.cluster.up()
-        cls.up_seconds = time.monotonic() - start
+class ClusterTest(ClusterTestCase):
 
     def test_sinfo_shows_three_idle_nodes(self):
         out = self.cluster.run(["sinfo", "-N", "-h", "-o", "%N %T"]).stdout

@@ -4,37 +4,24 @@ download crosses the cluster's network. Files are checked byte for byte against 
 report must name each URL's rank and that rank's node."""
 import hashlib
 import json
-import subprocess
-import sys
 import time
 import unittest
-from pathlib import Path
 
 from fault_server import content
-from local_cluster import LocalCluster, skip, why_no_cluster
+from local_cluster import ClusterTestCase
 from rankpool_testing import BINARY
 
-SERVER = Path(__file__).resolve().parents[1] / "helpers" / "fault_server.py"
 PORT = 18080
 FILES = {f"/f{i:02d}.bin": 1000 + 997 * i for i in range(14)}
 
 
-class FetchClusterTest(unittest.TestCase):
+class FetchClusterTest(ClusterTestCase):
     @classmethod
     def setUpClass(cls):
-        if reason := why_no_cluster():
-            skip(reason)
-        cls.cluster = LocalCluster(nodes=3)
-        cls.addClassCleanup(cls.cluster.down)
-        cls.cluster.up()
-        holder = (cls.cluster.state / "run" / "node3.holder").read_text().strip()
-        cls.server = subprocess.Popen(["nsenter", "-t", holder, "-n", "-u", "-m", "--", sys.executable, str(SERVER),
-                                       "--host", "10.211.0.3", "--port", str(PORT)], stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True)
+        super().setUpClass()
+        cls.server, address = cls.cluster.start_server("node3", PORT)
         cls.addClassCleanup(cls.stop_server)
-        if "serving" not in cls.server.stdout.readline():
-            raise AssertionError(f"the server did not start: {cls.server.stderr.read()}")
-        lines = [f"http://10.211.0.3:{PORT}{path}?size={size} size={size} "
+        lines = [f"http://{address}:{PORT}{path}?size={size} size={size} "
                  f"sha256={hashlib.sha256(content(path, size)).hexdigest()}" for path, size in FILES.items()]
         (cls.cluster.shared / "urls.txt").write_text("\n".join(lines) + "\n")
 

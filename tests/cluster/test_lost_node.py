@@ -17,10 +17,9 @@ from pathlib import Path
 
 import h5py
 from fault_server import content
-from local_cluster import LocalCluster, skip, why_no_cluster
+from local_cluster import ClusterTestCase
 from rankpool_testing import BINARY, generate, squares
 
-SERVER = Path(__file__).resolve().parents[1] / "helpers" / "fault_server.py"
 PORT = 18081
 N, SEED = 200_003, 5
 
@@ -29,16 +28,7 @@ def md5(path):
     return hashlib.md5(Path(path).read_bytes()).hexdigest()
 
 
-class LostNodeTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if reason := why_no_cluster():
-            skip(reason)
-        cls.cluster = LocalCluster(nodes=3)
-        cls.addClassCleanup(cls.cluster.down)
-        cls.cluster.up()
-        cls.shared = cls.cluster.shared
-
+class LostNodeTest(ClusterTestCase):
     def setUp(self):
         # Every case starts with three idle nodes.
         self.addCleanup(self.revive, "node2")
@@ -161,15 +151,11 @@ class LostNodeTest(unittest.TestCase):
         self.assertEqual(self.node_state("node2"), "down*")
 
     def test_fetch_loses_a_node_and_the_rerun_fetches_only_what_is_missing(self):
-        holder = (self.cluster.state / "run" / "node3.holder").read_text().strip()
-        server = subprocess.Popen(["nsenter", "-t", holder, "-n", "-u", "-m", "--", sys.executable, str(SERVER),
-                                   "--host", "10.211.0.3", "--port", str(PORT), "--delay", "0.3"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        server, address = self.cluster.start_server("node3", PORT, delay=0.3)
         self.addCleanup(server.wait)
         self.addCleanup(server.kill)
-        self.assertIn("serving", server.stdout.readline())
         files = {f"/g{i:02d}.bin": 20_000 + i for i in range(24)}
-        lines = [f"http://10.211.0.3:{PORT}{path}?size={size} size={size}" for path, size in files.items()]
+        lines = [f"http://{address}:{PORT}{path}?size={size} size={size}" for path, size in files.items()]
         (self.shared / "lost-urls.txt").write_text("\n".join(lines) + "\n")
         command = f"{BINARY} fetch lost-urls.txt --out lost-out --schedule dynamic --report lost.json"
         # Node3 serves, so the job runs on node1 and node2 only.

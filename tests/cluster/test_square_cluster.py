@@ -8,7 +8,7 @@ import unittest
 import h5py
 import numpy as np
 
-from local_cluster import LocalCluster, skip, why_no_cluster
+from local_cluster import ClusterTestCase
 from rankpool_testing import BINARY, generate, squares, write_input
 
 N, SEED = 100_003, 77
@@ -20,17 +20,13 @@ def datasets(path):
         return {name: (f[name].dtype.str, f[name][()].tobytes()) for name in ("/numbers", "/squared") if name in f}
 
 
-class SquareClusterTest(unittest.TestCase):
+class SquareClusterTest(ClusterTestCase):
+    # Each node as a machine of 160 MB (a memory cgroup): enough for every job here but the one that must not fit.
+    node_memory = "160M"
+
     @classmethod
     def setUpClass(cls):
-        if reason := why_no_cluster():
-            skip(reason)
-        # Each node as a machine of 160 MB (a memory cgroup): enough for every job here but the one that
-        # must not fit.
-        cls.cluster = LocalCluster(nodes=3, node_memory="160M")
-        cls.addClassCleanup(cls.cluster.down)
-        cls.cluster.up()
-        cls.shared = cls.cluster.shared
+        super().setUpClass()
         write_input(cls.shared / "in.h5", np.arange(1, 50_001, dtype=">i4"), dataset="/run/values")
 
     def srun(self, *args, nodes=3, tasks=6):

@@ -52,6 +52,22 @@ def why_no_cluster():
     return None
 
 
+class ClusterTestCase(unittest.TestCase):
+    """A test class with its own cluster (`cls.cluster`, shared folder `cls.shared`), up for the whole class and
+    down at its end; skipped, saying why, where no cluster can run."""
+    nodes = 3
+    node_memory = None
+
+    @classmethod
+    def setUpClass(cls):
+        if reason := why_no_cluster():
+            skip(reason)
+        cls.cluster = LocalCluster(nodes=cls.nodes, node_memory=cls.node_memory)
+        cls.addClassCleanup(cls.cluster.down)  # first: it runs even when up fails half-way
+        cls.cluster.up()
+        cls.shared = cls.cluster.shared
+
+
 class LocalCluster:
     def __init__(self, nodes=3, node_memory=None):
         self.nodes = nodes
@@ -93,8 +109,23 @@ class LocalCluster:
         return subprocess.run(command, cwd=cwd or self.shared, env={**self.env, **(env or {})}, capture_output=True,
                               text=True, timeout=timeout)
 
+    def start_server(self, node, port, delay=0.0):
+        """tests/helpers/fault_server.py inside NODE, on the node's own address; returns (Popen, address).
+        The caller kills it (the cluster's down would too)."""
+        address = f"10.211.0.{node.removeprefix('node')}"
+        server = subprocess.Popen([*self.enter(node), sys.executable, str(Path(__file__).with_name("fault_server.py")),
+                                   "--host", address, "--port", str(port), "--delay", str(delay)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if "serving" not in server.stdout.readline():
+            server.kill()
+            raise AssertionError(f"the server did not start in {node}: {server.communicate()[1]}")
+        return server, address
+
+    def enter(self, node):
+        """The command prefix that runs a command inside NODE (its namespaces)."""
+        holder = (self.state / "run" / f"{node}.holder").read_text().strip()
+        return ["nsenter", "-t", holder, "-n", "-u", "-m", "--"]
+
     def in_node(self, node, command, timeout=60):
         """A command inside NODE (its namespaces); returns the CompletedProcess."""
-        holder = (self.state / "run" / f"{node}.holder").read_text().strip()
-        return subprocess.run(["nsenter", "-t", holder, "-n", "-u", "-m", "--", *command], capture_output=True,
-                              text=True, timeout=timeout)
+        return subprocess.run([*self.enter(node), *command], capture_output=True, text=True, timeout=timeout)

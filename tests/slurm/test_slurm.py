@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ import unittest
 from pathlib import Path
 
 from fault_server import FaultServer, content
+from local_cluster import free_port_pair
 from rankpool_testing import generate, read, squares
 
 HERE = Path(__file__).resolve().parent
@@ -42,23 +42,6 @@ def rankpool_root():
     if binary.name != "rankpool" or binary.parent.name != "build" or not os.access(binary, os.X_OK):
         return None
     return binary.parent.parent
-
-
-def free_port_pair():
-    """A port P such that P and P + 1 are both free on this machine now (slurmctld and slurmd)."""
-    for _ in range(50):
-        with socket.socket() as first:
-            first.bind(("", 0))
-            port = first.getsockname()[1]
-            if port >= 65535:
-                continue
-            with socket.socket() as second:
-                try:
-                    second.bind(("", port + 1))
-                except OSError:
-                    continue
-            return port
-    raise AssertionError("no two free consecutive ports")
 
 
 def missing_tools():
