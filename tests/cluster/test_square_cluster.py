@@ -4,11 +4,12 @@ output must equal a one-node run of the same job bit for bit (h5py), and the rep
 Paths that are not the same on every node (a node's own /tmp) are refused by --io parallel before any work."""
 import json
 import unittest
+from pathlib import Path
 
 import h5py
 import numpy as np
 
-from local_cluster import ClusterTestCase
+from local_cluster import REPO, ClusterTestCase
 from rankpool_testing import BINARY, generate, squares, write_input
 
 N, SEED = 100_003, 77
@@ -77,7 +78,8 @@ class SquareClusterTest(ClusterTestCase):
         return self.cluster.in_node(node, ["ls", "-A", "/tmp"]).stdout.split()
 
     def test_parallel_refuses_paths_that_are_not_shared(self):
-        state_top = str(self.cluster.state).split("/")[2]  # the state folder, bound into every node's /tmp
+        # The folders every node's /tmp shows from the host: the cluster's state, and the repository when it is in /tmp.
+        bound = {Path(p).parts[2] for p in (self.cluster.state, REPO) if Path(p).parts[1:2] == ("tmp",)}
         write = self.cluster.in_node("node1", ["cp", str(self.shared / "in.h5"), "/tmp/in.h5"])
         self.assertEqual(write.returncode, 0, write.stderr)
         cases = {
@@ -96,7 +98,7 @@ class SquareClusterTest(ClusterTestCase):
                 self.assertIn("the folder is not the same on every node (node2 cannot see", lines[0])
                 self.assertIn("or use --io root", lines[0])
                 self.assertEqual(sorted(p.name for p in self.shared.iterdir()), before)
-                self.assertEqual(sorted(set(self.node_tmp("node1")) - {state_top}), ["in.h5"])
+                self.assertEqual(sorted(set(self.node_tmp("node1")) - bound), ["in.h5"])
 
     def test_memory_is_checked_per_node(self):
         # 24M int64 values: 192 MB in all. Spread over 3 nodes (64 MB each) it fits; on one node it does not.
