@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# scripts/scaling.sh --mode strong|weak --ranks LIST [--n N | --n-per-rank N] [--io LIST] [--repeat K]
-#                    [--out DIR] [--launcher mpirun|srun] [--rankpool PATH] [--dtype D] [-- EXTRA ARGS]
+# scripts/scaling.sh --mode strong|weak (--ranks LIST [--nodes N] | --nodes LIST --ranks-per-node K)
+#                    [--n N | --n-per-rank N] [--io LIST] [--repeat K] [--out DIR] [--launcher mpirun|srun]
+#                    [--rankpool PATH] [--dtype D] [-- EXTRA ARGS]
 # scripts/scaling.sh --collect --out DIR
 #
 # A strong- or weak-scaling study of `rankpool square`: for every io mode x rank count x repetition
@@ -13,6 +14,12 @@
 #   --mode strong     the same total --n (default 10000000) at every rank count
 #   --mode weak       --n-per-rank (default 10000000) values per rank: n = ranks x that
 #   --ranks LIST      rank counts, e.g. 1,2,4,8
+#   --nodes N         with --ranks, inside a Slurm allocation: spread each rank count over N nodes (at most
+#                     one per rank)
+#   --nodes LIST --ranks-per-node K
+#                     inside a Slurm allocation: for each node count N, N x K ranks, K on each of the
+#                     allocation's first N nodes (srun -N N, or mpirun --host); results.csv, the summary
+#                     and the plots carry each point's nodes and hosts
 #   --io LIST         root, parallel or root,parallel (default root)
 #   --repeat K        runs per point (default 3); the tables take medians over them
 #   --out DIR         study folder (default runs/scaling-<mode>-<UTC time> in the repository)

@@ -9,7 +9,8 @@ Writes PNGs (matplotlib, Agg: no display needed):
     phases.png            per io mode: stacked bars of where the time goes at each rank count
     root-vs-parallel.png  total time of both io modes side by side (only when both ran)
 Oversubscribed points (more ranks than cores) are hollow markers, hatched bars and a dagger on the
-rank count: they are shown, but are not scaling measurements.
+rank count: they are shown, but are not scaling measurements. When ranks ran on more than one node,
+every rank count is labelled with its node count ("6 / 3 nodes") and the axes say so.
 """
 import argparse
 import os
@@ -49,6 +50,8 @@ class Study:
         self.ios = sorted({r["io"] for r in rows}, key=tables.io_key)
         self.total = {(s["io"], s["ranks"]): s for s in self.summary if s["phase"] == "total"}
         self.over = {(s["io"], s["ranks"]): s["oversubscribed"] for s in self.summary}
+        self.nodes = {(s["io"], s["ranks"]): s["nodes"] for s in self.summary}
+        self.multi_node = tables.multi_node(rows)
         self.repeats = sorted({s["repeats"] for s in self.total.values()})
         # Per run: the sum of each group's phases (each the slowest rank's), then medians over repeats.
         per_run = {}
@@ -68,15 +71,26 @@ class Study:
 
     def title(self, what):
         repeats = "/".join(map(str, self.repeats))
+        where = (f"nodes {', '.join(self.facts['nodes'])}" if self.multi_node
+                 else f"host {', '.join(self.facts['hosts'])}")
         return (f"{what}: {self.mode} scaling of rankpool square, {self.size_text}\n"
-                f"host {', '.join(self.facts['hosts'])} · median of {repeats} repeat{'s' if self.repeats != [1] else ''}, "
+                f"{where} · median of {repeats} repeat{'s' if self.repeats != [1] else ''}, "
                 f"slowest rank · git {', '.join(self.facts['git'])} · {', '.join(self.facts['launchers'])}")
 
     def rank_label(self, io, p):
-        return f"{p}†" if self.over.get((io, p)) else str(p)
+        return self.with_nodes(f"{p}†" if self.over.get((io, p)) else str(p), self.nodes.get((io, p)))
+
+    def with_nodes(self, label, nodes):
+        """"6" -> "6\n3 nodes" when the study spans nodes: the node count belongs to the point."""
+        if not self.multi_node or nodes is None:
+            return label
+        return f"{label}\n{nodes} node{'' if nodes == 1 else 's'}"
+
+    def ranks_title(self):
+        return "MPI ranks / nodes" if self.multi_node else "MPI ranks"
 
 
-def ranks_axis(ax, ranks, label=lambda p: str(p)):
+def ranks_axis(ax, ranks, label=lambda p: str(p), title="MPI ranks"):
     """Log2 x axis with a tick at each rank count measured, labelled as plain numbers."""
     ax.set_xscale("log", base=2)
     ax.set_xticks(ranks)
@@ -84,7 +98,7 @@ def ranks_axis(ax, ranks, label=lambda p: str(p)):
     ax.xaxis.set_minor_locator(NullLocator())
     lo, hi = min(ranks), max(ranks)
     ax.set_xlim(lo / 1.35, hi * 1.35)
-    ax.set_xlabel("MPI ranks")
+    ax.set_xlabel(title)
 
 
 def plain_log_y(ax):
@@ -143,7 +157,7 @@ def time_vs_ranks(study, path):
                 series(ax, ranks, ys, over, color, name, lw=1.1, marker="s", ms=4.5)
         series(ax, ranks, [t["median_max_s"] for t in tot], over, "black", "total (error bar: min–max of repeats)",
                lw=2.2, yerr=[(t["min_max_s"], t["max_max_s"]) for t in tot], ms=7, zorder=5)
-        ranks_axis(ax, ranks, lambda p: study.rank_label(io, p))
+        ranks_axis(ax, ranks, lambda p: study.rank_label(io, p), study.ranks_title())
         plain_log_y(ax)
         floor = min(t["median_max_s"] for t in study.total.values()) / 1000
         if any(v is not None and 0 < v < floor for (i, _, _), v in study.groups.items() if i == io):
@@ -189,7 +203,9 @@ def efficiency(study, path):
     top = max([1.0] + [t["efficiency"] for t in study.total.values() if t["efficiency"] is not None])
     ef.set_ylim(0, top * 1.15)
     for ax in (sp, ef):
-        ranks_axis(ax, all_ranks, lambda p: f"{p}†" if any(study.over.get((io, p)) for io in study.ios) else str(p))
+        ranks_axis(ax, all_ranks, lambda p: study.with_nodes(
+            f"{p}†" if any(study.over.get((io, p)) for io in study.ios) else str(p),
+            next((study.nodes[(io, p)] for io in study.ios if (io, p) in study.nodes), None)), study.ranks_title())
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=9, loc="best")
     sp.set_yscale("log", base=2)
@@ -238,7 +254,7 @@ def phases(study, path):
         ax.set_xticklabels([study.rank_label(io, p) for p in ranks])
         pad = max(0.0, (3 - len(ranks)) / 2)  # one or two bars: not as wide as the panel
         ax.set_xlim(-0.6 - pad, len(ranks) - 0.4 + pad)
-        ax.set_xlabel("MPI ranks")
+        ax.set_xlabel(study.ranks_title())
         ax.set_title(f"--io {io}")
         ax.grid(True, axis="y", alpha=0.3)
         ymax = max(ymax, max(totals), max(bottom))
@@ -273,8 +289,9 @@ def root_vs_parallel(study, path):
             ax.annotate(f"root / parallel\n= {a['median_max_s'] / b['median_max_s']:.2f}", (x, top),
                         textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
     ax.set_xticks(range(len(ranks)))
-    ax.set_xticklabels([f"{p}†" if study.over[("root", p)] or study.over[("parallel", p)] else str(p) for p in ranks])
-    ax.set_xlabel("MPI ranks")
+    ax.set_xticklabels([study.with_nodes(f"{p}†" if study.over[("root", p)] or study.over[("parallel", p)] else str(p),
+                                         study.nodes[("root", p)]) for p in ranks])
+    ax.set_xlabel(study.ranks_title())
     ax.set_ylabel("total phase (s), slowest rank, median\n(error bar: min–max of repeats)")
     ax.set_ylim(0, max(max(study.total[(io, p)]["max_max_s"] for io in ("root", "parallel")) for p in ranks) * 1.25)
     ax.grid(True, axis="y", alpha=0.3)

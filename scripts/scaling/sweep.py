@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The scaling sweep; run it through scripts/scaling.sh (which sets up Open MPI's environment).
 
-    sweep.py --mode strong|weak --ranks LIST [--n N | --n-per-rank N] [--io LIST] [--repeat K]
-             [--out DIR] [--launcher mpirun|srun] [--rankpool PATH] [--dtype D] [-- EXTRA ARGS]
+    sweep.py --mode strong|weak (--ranks LIST [--nodes N] | --nodes LIST --ranks-per-node K)
+             [--n N | --n-per-rank N] [--io LIST] [--repeat K] [--out DIR] [--launcher mpirun|srun]
+             [--rankpool PATH] [--dtype D] [-- EXTRA ARGS]
     sweep.py --collect --out DIR
 
 Runs `rankpool square` once per io mode x rank count x repetition, keeps each run's own JSON report
@@ -84,6 +85,8 @@ def parse(argv):
     p = Parser(prog=PROG, add_help=False)
     p.add_argument("--mode", choices=["strong", "weak"])
     p.add_argument("--ranks")
+    p.add_argument("--nodes")
+    p.add_argument("--ranks-per-node", type=positive("--ranks-per-node"))
     p.add_argument("--n", type=positive("--n"))
     p.add_argument("--n-per-rank", type=positive("--n-per-rank"))
     p.add_argument("--io", default="root")
@@ -98,16 +101,15 @@ def parse(argv):
     if a.collect:
         if not a.out:
             raise UsageError("--collect needs --out DIR (the study folder)")
-        stray = [o for o, v in (("--mode", a.mode), ("--ranks", a.ranks), ("--n", a.n),
-                                ("--n-per-rank", a.n_per_rank)) if v is not None] + (["--"] if extra else [])
+        stray = [o for o, v in (("--mode", a.mode), ("--ranks", a.ranks), ("--nodes", a.nodes),
+                                ("--ranks-per-node", a.ranks_per_node), ("--n", a.n), ("--n-per-rank", a.n_per_rank))
+                 if v is not None] + (["--"] if extra else [])
         if stray:
             raise UsageError(f"--collect only rebuilds the tables and plots of --out DIR; drop {', '.join(stray)}")
         return a
     if not a.mode:
         raise UsageError("say --mode strong or --mode weak (or --collect --out DIR)")
-    if not a.ranks:
-        raise UsageError("say which rank counts to run, e.g. --ranks 1,2,4")
-    a.ranks = int_list(a.ranks, "--ranks")
+    a.ranks, a.nodes_at = plan_points(a)
     if a.mode == "strong":
         if a.n_per_rank is not None:
             raise UsageError("--n-per-rank is for --mode weak; a strong sweep keeps --n (the total) fixed")
@@ -132,11 +134,65 @@ def parse(argv):
     if a.launcher == "srun" and not in_slurm_job():
         raise UsageError("--launcher srun: not inside a Slurm allocation (SLURM_JOB_ID is not set); "
                          "run it under sbatch or salloc, or use --launcher mpirun")
+    check_nodes_available(a.nodes_at)
     if not a.out:
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         a.out = os.path.join(REPO, "runs", f"scaling-{a.mode}-{stamp}")
     a.out = os.path.abspath(a.out)
     return a
+
+
+def plan_points(a):
+    """(rank counts, {ranks: nodes or None}) from --ranks [--nodes N] or --nodes LIST --ranks-per-node K.
+
+    A study runs each rank count on one node count (nodes are a property of the point, like being
+    oversubscribed): other node counts at the same rank count are another study, in another folder."""
+    if a.ranks_per_node is not None:
+        if a.ranks:
+            raise UsageError("give --ranks LIST or --nodes LIST --ranks-per-node K, not both")
+        if not a.nodes:
+            raise UsageError("--ranks-per-node needs --nodes LIST (e.g. --nodes 1,2,4 --ranks-per-node 8)")
+        nodes = int_list(a.nodes, "--nodes")
+        return [n * a.ranks_per_node for n in nodes], {n * a.ranks_per_node: n for n in nodes}
+    if not a.ranks:
+        raise UsageError("say which rank counts to run, e.g. --ranks 1,2,4 (or --nodes 1,2,3 --ranks-per-node 2)")
+    ranks = int_list(a.ranks, "--ranks")
+    if a.nodes is None:
+        return ranks, {p: None for p in ranks}  # where the launcher puts them
+    nodes = int_list(a.nodes, "--nodes")
+    if len(nodes) > 1:
+        raise UsageError(f"--nodes {a.nodes} with --ranks: give one node count to spread every rank count over, "
+                         "or a list of node counts with --ranks-per-node K")
+    return ranks, {p: min(p, nodes[0]) for p in ranks}  # at most one node per rank
+
+
+def check_nodes_available(nodes_at):
+    """More than one node needs an allocation that has them (the nodes come from Slurm)."""
+    most = max((n for n in nodes_at.values() if n), default=1)
+    if most == 1:
+        return
+    if not in_slurm_job():
+        raise UsageError(f"--nodes: {most} nodes need a Slurm allocation to take them from; run the sweep inside "
+                         "sbatch or salloc (or with scripts/slurm/submit-scaling.sh)")
+    have = len(allocation_hosts())
+    if most > have:
+        raise UsageError(f"--nodes: a point needs {most} nodes, but this allocation has {have}; "
+                         f"ask sbatch/salloc for --nodes {most}")
+
+
+def allocation_hosts():
+    """The allocation's node names, in Slurm's order (the first is where the batch script runs)."""
+    nodelist = os.environ.get("SLURM_JOB_NODELIST") or os.environ.get("SLURM_NODELIST") or ""
+    try:
+        out = subprocess.run(["scontrol", "show", "hostnames", nodelist], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise UsageError(f"cannot list the allocation's nodes (scontrol show hostnames '{nodelist}': {e})") from None
+    return out.stdout.split()
+
+
+def split_evenly(total, parts):
+    """numpy.array_split's sizes: the first total % parts parts get one more."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
 
 
 # ------------------------------------------------------------------------------------ the study folder
@@ -225,15 +281,28 @@ class Runner:
         self.git = git_revision()
         self.child = None
 
+    def nodes_of(self, ranks):
+        """The nodes the point asks for, or None: wherever the launcher puts the ranks."""
+        return self.a.nodes_at.get(ranks)
+
     def oversubscribed(self, ranks):
-        return oversubscribed(ranks, self.nodes)
+        return oversubscribed(ranks, self.nodes_of(ranks) or self.nodes)
 
     def command(self, io, ranks, n, scratch, report):
+        nodes = self.nodes_of(ranks)
         if self.a.launcher == "srun":
             # Never --overcommit: inside an allocation Slurm decides where ranks go.
             launch = ["srun", "--mpi=pmix", "--kill-on-bad-exit=1", "-n", str(ranks)]
+            if nodes:
+                launch += ["-N", str(nodes)]
+                if ranks % nodes == 0:
+                    launch.append(f"--ntasks-per-node={ranks // nodes}")
         else:
             launch = mpirun(ranks)
+            if nodes and self.in_slurm:
+                # The allocation's first `nodes` nodes, the ranks split over them as evenly as they go.
+                hosts = allocation_hosts()[:nodes]
+                launch += ["--host", ",".join(f"{h}:{k}" for h, k in zip(hosts, split_evenly(ranks, nodes)))]
         return launch + [os.path.abspath(self.a.rankpool), "square", "--io", io, "--n", str(n),
                          "--dtype", self.a.dtype, "--output", scratch, "--report", report, *self.a.extra]
 
@@ -249,7 +318,8 @@ class Runner:
         scratch = os.path.join(scratch_dir, f"{socket.gethostname()}-{os.getpid()}-{io}-p{ranks}-rep{k}.h5")
         argv = self.command(io, ranks, n, scratch, report)
         meta = {"git_revision": self.git, "launcher": self.a.launcher, "oversubscribed": self.oversubscribed(ranks),
-                "cores_per_node": self.cores, "cores_counted": self.core_kind, "nodes": self.nodes,
+                "cores_per_node": self.cores, "cores_counted": self.core_kind, "allocation_nodes": self.nodes,
+                "nodes_requested": self.nodes_of(ranks),
                 "host": socket.gethostname(), "started": utc_now(), "rankpool": os.path.abspath(self.a.rankpool),
                 "slurm_job_id": os.environ.get("SLURM_JOB_ID"), "command": argv, "wall_s": None}
         meta_path = os.path.join(folder, f"rep{k}.meta.json")
@@ -340,9 +410,12 @@ def sweep(a):
     # VM's memory) spread over every point instead of landing on one rank count or mode.
     points = [(io, p, k) for k in range(1, a.repeat + 1) for p in a.ranks for io in a.io]
     done = [pt for pt in points if os.path.exists(raw_report(a.out, pt))]
+    check_same_nodes(a, done)
     todo = [pt for pt in points if pt not in done]
     size = f"n={a.n}" if a.mode == "strong" else f"n-per-rank={a.n_per_rank}"
-    say(f"{a.mode} sweep of rankpool square: {size} {a.dtype}, ranks {','.join(map(str, a.ranks))}, "
+    nodes = sorted({n for n in a.nodes_at.values() if n})
+    on = f" on {','.join(map(str, nodes))} node{'s' if nodes != [1] else ''}" if nodes else ""
+    say(f"{a.mode} sweep of rankpool square: {size} {a.dtype}, ranks {','.join(map(str, a.ranks))}{on}, "
         f"io {','.join(a.io)}, {a.repeat} repeat{'s' if a.repeat > 1 else ''}, launcher {a.launcher}"
         + (f", extra arguments: {shlex.join(a.extra)}" if a.extra else "") + f" -> {a.out}")
     where = f"{runner.nodes} nodes x " if runner.nodes > 1 else ""
@@ -362,7 +435,9 @@ def sweep(a):
             for i, pt in enumerate(todo, start=1):
                 io, p, k = pt
                 mark = " [oversubscribed]" if runner.oversubscribed(p) else ""
-                print(f"[{i}/{len(todo)}] {a.mode} io={io} ranks={p} rep {k}/{a.repeat}{mark} ...", end=" ", flush=True)
+                where = f" nodes={runner.nodes_of(p)}" if runner.nodes_of(p) else ""
+                print(f"[{i}/{len(todo)}] {a.mode} io={io} ranks={p}{where} rep {k}/{a.repeat}{mark} ...", end=" ",
+                      flush=True)
                 wall, report = runner.run(pt, scratch_dir)
                 print(f"{wall:.2f} s (total phase {tables.seconds(report['phases']['total']['max'])} s)", flush=True)
         except (KeyboardInterrupt, Interrupted) as e:
@@ -383,6 +458,19 @@ def sweep(a):
             except OSError:
                 pass
     collect(a.out)
+
+
+def check_same_nodes(a, done):
+    """A point already run on another node count than this command asks for: another study."""
+    for io, p, k in done:
+        meta = raw_report(a.out, (io, p, k))[:-len(".json")] + ".meta.json"
+        had = tables.read_json(meta).get("nodes_requested") if os.path.exists(meta) else None
+        if had != a.nodes_at.get(p):
+            def words(n):
+                return f"{n} node{'s' if n != 1 else ''}" if n else "the launcher's choice of nodes"
+            raise UsageError(f"{a.out} has ranks={p} run on {words(had)} ({meta}); this command asks for "
+                             f"{words(a.nodes_at.get(p))}. A study runs each rank count on one node count: "
+                             "give another --out to compare node counts at the same rank count")
 
 
 def raw_report(out, point):

@@ -30,9 +30,9 @@ DTYPE_BYTES = {"int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "int32": 4, "uint
 # The first 16 columns are the documented interface (scripts/scaling.sh --help); later ones are extras.
 RESULT_COLUMNS = ["mode", "io", "ranks", "n", "n_per_rank", "repeat", "phase", "min_s", "mean_s", "max_s",
                   "peak_rss_max_bytes", "host", "date", "git_revision", "launcher", "oversubscribed",
-                  "dtype", "wall_s"]
+                  "dtype", "wall_s", "nodes", "hosts"]
 SUMMARY_COLUMNS = ["mode", "io", "ranks", "n", "n_per_rank", "phase", "repeats", "median_max_s", "min_max_s",
-                   "max_max_s", "baseline_ranks", "speedup", "efficiency", "oversubscribed"]
+                   "max_max_s", "baseline_ranks", "speedup", "efficiency", "oversubscribed", "nodes", "hosts"]
 OVERSUBSCRIBED_NOTE = "oversubscribed: more ranks than cores; not a scaling measurement"
 
 RAW_REPORT = re.compile(r"^rep([1-9][0-9]*)\.json$")  # not rankpool's temporary rep<k>.json.rankpool-<pid>.tmp
@@ -154,8 +154,20 @@ def run_rows(path, sweep, mode, io, ranks, repeat):
         "oversubscribed": bool(meta.get("oversubscribed", False)),
         "dtype": report.get("dtype_in", sweep.get("dtype")),
         "wall_s": meta.get("wall_s"),
+        **where_ranks_ran(report),
     }
     return [dict(common, phase=phase, min_s=s["min"], mean_s=s["mean"], max_s=s["max"]) for phase, s in phases.items()]
+
+
+def where_ranks_ran(report):
+    """nodes, and hosts as "node1:2 node2:2" (ranks on each, in rank order); older reports: rank 0's host only."""
+    per_node = report.get("ranks_per_node") or {report.get("host", "unknown"): report.get("ranks")}
+    return {"nodes": len(per_node), "hosts": " ".join(f"{h}:{k}" for h, k in per_node.items())}
+
+
+def host_names(hosts):
+    """"node1:2 node2:2" -> ["node1", "node2"]."""
+    return [h.rsplit(":", 1)[0] for h in hosts.split()]
 
 
 def load_results(path):
@@ -184,6 +196,9 @@ def load_results(path):
             t["wall_s"] = float(row["wall_s"]) if row.get("wall_s") else None
             t["oversubscribed"] = row["oversubscribed"].strip().lower() in ("1", "true", "yes")
             t.setdefault("dtype", "")
+            # Studies from before rankpool knew nodes: everything ran on the launching host.
+            t["nodes"] = int(row["nodes"]) if row.get("nodes") else 1
+            t["hosts"] = row.get("hosts") or f"{row['host']}:{row['ranks']}"
         except (KeyError, ValueError) as e:
             raise StudyError(f"{path}, line {i}: bad value ({e})") from None
         typed.append(t)
@@ -227,7 +242,10 @@ def summarise(rows):
                         speedup, efficiency = t0 / tp, (p0 * t0) / (p * tp)
                     else:
                         speedup, efficiency = (p / p0) * t0 / tp, t0 / tp
-                out.append({"mode": mode, "io": io, "ranks": p, "n": these[0]["n"],
+                nodes = sorted({r["nodes"] for r in these})
+                out.append({"nodes": nodes[0] if len(nodes) == 1 else "/".join(map(str, nodes)),
+                            "hosts": " ".join(sorted({r["hosts"] for r in these})),
+                            "mode": mode, "io": io, "ranks": p, "n": these[0]["n"],
                             "n_per_rank": these[0]["n_per_rank"], "phase": phase, "repeats": len(these),
                             "median_max_s": tp, "min_max_s": min(times), "max_max_s": max(times),
                             "baseline_ranks": p0, "speedup": speedup, "efficiency": efficiency,
@@ -277,7 +295,8 @@ def facts(rows):
     def uniq(key):
         return sorted({str(r[key]) for r in rows})
     dates = sorted(r["date"] for r in rows if r["date"] != "unknown")
-    return {"hosts": uniq("host"), "git": uniq("git_revision"), "launchers": uniq("launcher"),
+    nodes = sorted({h for r in rows for h in host_names(r["hosts"])})
+    return {"hosts": uniq("host"), "nodes": nodes, "git": uniq("git_revision"), "launchers": uniq("launcher"),
             "first": dates[0] if dates else "unknown", "last": dates[-1] if dates else "unknown"}
 
 
@@ -286,9 +305,13 @@ def summary_markdown(rows, summary):
     f = facts(rows)
     p_word = "scaled speedup" if mode == "weak" else "speedup"
     lines = [f"# {mode.capitalize()} scaling of rankpool square: {size_text}", ""]
-    lines.append(f"Host {', '.join(f['hosts'])}; git {', '.join(f['git'])}; launcher {', '.join(f['launchers'])}; "
+    where = f"Host {', '.join(f['hosts'])}"
+    if multi_node(rows):
+        where = f"Ranks on {', '.join(f['nodes'])} (the `hosts` column of results.csv: ranks per node); rank 0 on " \
+                f"{', '.join(f['hosts'])}"
+    lines.append(f"{where}; git {', '.join(f['git'])}; launcher {', '.join(f['launchers'])}; "
                  f"runs from {f['first']} to {f['last']}.")
-    if len(f["hosts"]) > 1 or len(f["git"]) > 1:
+    if (len(f["hosts"]) > 1 and not multi_node(rows)) or len(f["git"]) > 1:
         lines.append("")
         lines.append("**Mixed study**: the runs come from more than one host or git revision (see results.csv).")
     lines += ["", "Seconds: for each run, the slowest rank's time of each phase (the report's max over ranks); "
@@ -302,6 +325,7 @@ def summary_markdown(rows, summary):
         if r["wall_s"] is not None and r["phase"] == "total":
             wall.setdefault((r["io"], r["ranks"]), []).append(r["wall_s"])
     any_over = False
+    nodes_column = multi_node(rows)
     ios = sorted({s["io"] for s in summary}, key=io_key)
     for io in ios:
         phases = sorted({s["phase"] for s in summary if s["io"] == io}, key=phase_key)
@@ -314,17 +338,17 @@ def summary_markdown(rows, summary):
             any_over |= over
             label = f"{p}†" if over else str(p)
             w = wall.get((io, p))
-            row = [label, f"{total['n']:,}", total["repeats"]] + [seconds(by[(io, p, ph)]["median_max_s"]) if (io, p, ph) in by else "—" for ph in phases]
+            row = [label] + ([total["nodes"]] if nodes_column else []) + [f"{total['n']:,}", total["repeats"]] + [seconds(by[(io, p, ph)]["median_max_s"]) if (io, p, ph) in by else "—" for ph in phases]
             row += [f"{seconds(total['min_max_s'])}–{seconds(total['max_max_s'])}", seconds(statistics.median(w)) if w else "—"]
             # Oversubscribed points are timed but never shown as scaling.
             row += ["—", "—"] if over else [ratio(total["speedup"]), ratio(total["efficiency"])]
             body.append(row)
-            eff_body.append([label] + ["—" if over or (io, p, ph) not in by else ratio(by[(io, p, ph)]["efficiency"])
+            eff_body.append([label] + ([total["nodes"]] if nodes_column else []) + ["—" if over or (io, p, ph) not in by else ratio(by[(io, p, ph)]["efficiency"])
                                        for ph in phases])
-        header = ["ranks", "n", "repeats"] + phases + ["total min–max", "whole", p_word, "efficiency"]
+        header = ["ranks"] + (["nodes"] if nodes_column else []) + ["n", "repeats"] + phases + ["total min–max", "whole", p_word, "efficiency"]
         lines += markdown_table(header, body)
         lines += ["", f"Efficiency per phase (--io {io}):", ""]
-        lines += markdown_table(["ranks"] + phases, eff_body)
+        lines += markdown_table(["ranks"] + (["nodes"] if nodes_column else []) + phases, eff_body)
         lines.append("")
     if {"root", "parallel"} <= set(ios):
         both = sorted({s["ranks"] for s in summary if s["io"] == "root"} & {s["ranks"] for s in summary if s["io"] == "parallel"})
@@ -342,6 +366,10 @@ def summary_markdown(rows, summary):
     if any_over:
         lines += [f"† {OVERSUBSCRIBED_NOTE}. Its times are listed; its speedup and efficiency are not.", ""]
     return "\n".join(lines)
+
+
+def multi_node(rows):
+    return any(r["nodes"] > 1 for r in rows)
 
 
 def write_tables(out_dir, rows):

@@ -413,6 +413,10 @@ class CommandLineTest(unittest.TestCase):
             (["--mode", "strong", "--ranks", "1", "--launcher", "srun"], "not inside a Slurm allocation"),
             (["--mode", "sideways", "--ranks", "1"], "--mode"),
             (["--ranks", "1"], "say --mode strong or --mode weak"),
+            (["--mode", "strong", "--ranks-per-node", "2"], "--ranks-per-node needs --nodes LIST"),
+            (["--mode", "strong", "--ranks", "2", "--nodes", "1,2"], "give one node count"),
+            (["--mode", "strong", "--ranks", "2", "--nodes", "1", "--ranks-per-node", "2"], "not both"),
+            (["--mode", "strong", "--nodes", "1,2", "--ranks-per-node", "2"], "2 nodes need a Slurm allocation"),
         ]
         for args, message in cases:
             with self.subTest(args=args):
