@@ -72,6 +72,18 @@ class LostNodeTest(ClusterTestCase):
             time.sleep(0.1)
         self.fail(f"no {text!r} in {log} within {timeout} s:\n{log.read_text() if log.exists() else ''}")
 
+    def declare_node2_down(self):
+        """What an administrator does on losing a node, so that the rerun starts at once: the dead job's other
+        nodes are held until Slurm gives up on node2 (SlurmdTimeout and its pings: 20-40 s here, which
+        test_slurm_marks_the_lost_node_down waits for)."""
+        result = self.cluster.run(["scontrol", "update", "NodeName=node2", "State=DOWN", "Reason=lost in a test"])
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def finish(self, proc, timeout=120):
+        """Waits for an sbatch --wait; returns its exit code (and its output, if it failed, for the message)."""
+        out, err = proc.communicate(timeout=timeout)
+        return proc.returncode, out + err
+
     def kill_node2_and_wait(self, proc, log):
         """Kills node2; returns (seconds until the job ended, exit code)."""
         self.cluster.script("kill-node", "node2")
@@ -92,7 +104,8 @@ class LostNodeTest(ClusterTestCase):
     def test_square_loses_a_node_in_each_phase(self):
         out = self.shared / "lost.h5"
         first, _ = self.submit("first", f"{BINARY} square --n {N} --seed {SEED} --output {out.name}")
-        self.assertEqual(first.wait(timeout=120), 0, first.stderr.read())
+        code, output = self.finish(first)
+        self.assertEqual(code, 0, output)
         cases = [("root", "scatter"), ("root", "square"), ("root", "write_output"), ("parallel", "square"),
                  ("parallel", "write_output")]
         for io, phase in cases:  # each rerun's output is the next case's earlier one
@@ -112,9 +125,11 @@ class LostNodeTest(ClusterTestCase):
                 left = [p.name for p in self.shared.iterdir() if ".rankpool-" in p.name]
                 self.assertEqual(left, [], "temporary files left in the shared folder")
                 out.unlink()
+                self.declare_node2_down()
                 rerun, _ = self.submit(f"rerun-{io}-{phase}", args, options=("-N", "2", "--ntasks-per-node", "2",
                                                                           "--exclude", "node2"))
-                self.assertEqual(rerun.wait(timeout=120), 0, rerun.stderr.read())
+                code, output = self.finish(rerun)
+                self.assertEqual(code, 0, output)
                 with h5py.File(out, "r") as f:
                     self.assertEqual(f["/squared"][()].tolist(), squares(generate(N, SEED)).tolist())
 
@@ -152,7 +167,7 @@ class LostNodeTest(ClusterTestCase):
 
     def test_fetch_loses_a_node_and_the_rerun_fetches_only_what_is_missing(self):
         server, address = self.cluster.start_server("node3", PORT, delay=0.3)
-        self.addCleanup(server.wait)
+        self.addCleanup(server.communicate)  # (closes its pipes)
         self.addCleanup(server.kill)
         files = {f"/g{i:02d}.bin": 20_000 + i for i in range(24)}
         lines = [f"http://{address}:{PORT}{path}?size={size} size={size}" for path, size in files.items()]
@@ -175,9 +190,11 @@ class LostNodeTest(ClusterTestCase):
         for name in finished:  # whole, or not there at all
             self.assertEqual((folder / name).read_bytes(), content(f"/{name}", files[f"/{name}"]), name)
         self.assertLess(len(finished), len(files))
+        self.declare_node2_down()
         rerun, _ = self.submit("refetch", command, options=("-N", "1", "--ntasks-per-node", "2", "--nodelist",
                                                             "node1"))
-        self.assertEqual(rerun.wait(timeout=120), 0, rerun.stderr.read())
+        code, output = self.finish(rerun)
+        self.assertEqual(code, 0, output)
         entries = json.loads((self.shared / "lost.json").read_text())["results"]
         statuses = {e["file"]: e["status"] for e in entries}
         self.assertEqual({name for name, status in statuses.items() if status == "skipped"}, finished)
