@@ -1,5 +1,6 @@
 #include "mpi/hosts.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "mpi/environment.hpp"
