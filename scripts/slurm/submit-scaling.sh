@@ -148,7 +148,8 @@ echo "$me: logs in $out/slurm/; results in $out once job $collect is done"
 
 # --wait: poll until the collect job has ended, noting each job's last state while Slurm still
 # knows it (a finished job is forgotten after the cluster's MinJobAge).
-job_field() { scontrol show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
+# (Empty, never a failure, for a job Slurm no longer knows.)
+job_field() { { scontrol show job "$1" 2>/dev/null || true; } | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
 terminal='^(COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|PREEMPTED|BOOT_FAIL|DEADLINE)$'
 declare -A last_seen
 while true; do
