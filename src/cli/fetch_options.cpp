@@ -7,8 +7,8 @@ namespace rankpool::cli {
 CLI::App& add_fetch_command(CLI::App& app, fetch::FetchOptions& options) {
     CLI::App& cmd = *app.add_subcommand(
         "fetch",
-        "Download every URL of a list, one rank per URL: checked status, length and sha256, retries, "
-        "files renamed into place only when complete.");
+        "Download every URL of a list over HTTP(S), the ranks sharing the URLs, each with up to --parallel transfers: "
+        "checked status, length and sha256, retries, files renamed into place only when complete.");
     fetch::DownloadSettings& d = options.download;
     cmd.add_option("LIST", options.list, "URL list: one URL per line, optional name=FILE sha256=HEX size=BYTES")
         ->required()
@@ -27,9 +27,20 @@ CLI::App& add_fetch_command(CLI::App& app, fetch::FetchOptions& options) {
             ""))
         ->type_name("S")
         ->default_str("cyclic");
-    add_seconds_option(cmd, "--timeout", d.limits.stall_timeout, "Abort an attempt when no byte arrives for S seconds",
+    add_number_option<int>(cmd, "--parallel", options.parallel,
+                           "Transfers in flight per rank (libcurl's multi interface; HTTP/2 streams share a connection)",
+                           1, 256);
+    cmd.add_option("--ca-cert", options.ca_cert,
+                   "Trust the CA certificates in this PEM file (else CURL_CA_BUNDLE, SSL_CERT_FILE, the system's)")
+        ->type_name("FILE");
+    cmd.add_option("--proxy", d.proxy,
+                   "Send every transfer through this proxy (else http_proxy, https_proxy, all_proxy; no_proxy applies)")
+        ->type_name("URL")
+        ->check(CLI::Validator(
+            [](std::string& url) { return url.empty() ? "give a proxy URL, e.g. http://proxy:3128" : ""; }, ""));
+    add_seconds_option(cmd, "--timeout", d.transfer.stall_timeout, "Abort an attempt when no byte arrives for S seconds",
                        false);
-    add_seconds_option(cmd, "--connect-timeout", d.limits.connect_timeout, "Give up connecting after S seconds", false);
+    add_seconds_option(cmd, "--connect-timeout", d.transfer.connect_timeout, "Give up connecting after S seconds", false);
     add_number_option<std::int64_t>(cmd, "--max-size", d.max_size, "Refuse bodies larger than BYTES (0: no limit)", 0);
     add_number_option<int>(cmd, "--retries", d.retries, "Retries after timeouts, connection errors, 408, 429, 5xx", 0,
                            100);

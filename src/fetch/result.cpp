@@ -19,7 +19,7 @@ void to_json(nlohmann::ordered_json& j, const FetchResult& r) {
     j = {{"index", r.index},         {"line", r.line},         {"url", r.url},         {"file", r.file},
          {"rank", r.rank},           {"host", r.host},         {"status", r.status},   {"http_status", r.http_status},
          {"bytes", r.bytes},         {"attempts", r.attempts}, {"seconds", r.seconds}, {"sha256", or_null(r.sha256)},
-         {"error", or_null(r.error)}};
+         {"error", or_null(r.error)}, {"protocol", or_null(r.protocol)}, {"proxy", or_null(r.proxy)}};
 }
 
 void from_json(const nlohmann::ordered_json& j, FetchResult& r) {
@@ -36,6 +36,8 @@ void from_json(const nlohmann::ordered_json& j, FetchResult& r) {
     r.seconds = j.at("seconds");
     r.sha256 = optional_from<std::string>(j.at("sha256"));
     r.error = optional_from<std::string>(j.at("error"));
+    r.protocol = optional_from<std::string>(j.at("protocol"));
+    r.proxy = optional_from<std::string>(j.at("proxy"));
 }
 
 }  // namespace rankpool::fetch

@@ -33,6 +33,8 @@ struct FetchResult {
     // {}: a designated initialiser may leave these out (GCC 12 warns when a member it omits has none).
     std::optional<std::string> sha256{};
     std::optional<std::string> error{};
+    std::optional<std::string> protocol{};  // of the last response: "HTTP/2", "HTTP/1.1", ...
+    std::optional<std::string> proxy{};     // the proxy that carried it; none: direct
 };
 
 void to_json(nlohmann::ordered_json& j, const FetchResult& r);

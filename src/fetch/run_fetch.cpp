@@ -8,6 +8,7 @@
 #include "fetch/naming.hpp"
 #include "fetch/part_file.hpp"
 #include "fetch/summary.hpp"
+#include "fetch/trust.hpp"
 #include "fetch/url_list.hpp"
 #include "fetch/work_sharing.hpp"
 #include "mpi/agree.hpp"
@@ -38,9 +39,26 @@ void write_text(PendingFile& file, const std::string& text) {
     file.commit();
 }
 
+// MPI_THREAD_FUNNELED: the committer's threads (fetch/committer.hpp) make no MPI calls.
+void check_thread_support() {
+    int threads = MPI_THREAD_SINGLE;
+    MPI_Query_thread(&threads);
+    if (threads < MPI_THREAD_FUNNELED)
+        throw Error("this MPI library does not allow a second thread (MPI_THREAD_FUNNELED), which fetch needs");
+}
+
+// The CA bundle this rank trusts: each rank reads its own environment (mpirun -x, Slurm's export).
+std::optional<std::filesystem::path> trusted_bundle(const FetchOptions& options) {
+    const auto bundle = choose_ca_bundle(options.ca_cert);
+    if (!bundle) return std::nullopt;
+    check_ca_bundle(*bundle);
+    return bundle->path;
+}
+
 }  // namespace
 
-FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& options) {
+FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& given) {
+    FetchOptions options = given;  // with the CA bundle this rank's environment names
     const auto started = std::chrono::steady_clock::now();
     // A private communicator: fetch's point-to-point traffic (any source, any tag) can never
     // meet anyone else's messages.
@@ -57,12 +75,9 @@ FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& options) {
     std::string text;
     std::optional<PendingFile> report, failed;
     mpi::agree(comm, [&] {
+        check_thread_support();
+        options.download.transfer.ca_bundle = trusted_bundle(options);
         if (!is_root) return;
-        int threads = MPI_THREAD_SINGLE;
-        MPI_Query_thread(&threads);
-        if (threads < MPI_THREAD_FUNNELED)
-            throw Error(
-                "this MPI library does not allow a second thread (MPI_THREAD_FUNNELED), which fetch needs on rank 0");
         text = read_list_file(options.list);
         check_output_paths(options);
         // Unwritable report paths show up now, not after the downloads.
@@ -98,6 +113,7 @@ FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& options) {
         outcome.exit_code = all_succeeded(outcome.results) ? 0 : 1;
         if (report) {
             const RunInfo info{.ranks = job.ranks,
+                               .parallel = options.parallel,
                                .schedule = std::string(schedule_name(options.schedule)),
                                .list = options.list.string(),
                                .out = options.download.out.string(),

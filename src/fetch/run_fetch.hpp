@@ -1,6 +1,6 @@
 #pragma once
 // `rankpool fetch` across ranks: rank 0 reads the list and every rank learns it; each rank
-// downloads the URLs its schedule gives it, one after the other; the results travel to rank 0,
+// downloads the URLs its schedule gives it, up to --parallel at a time; the results travel to rank 0,
 // which shows progress, and writes the report and the list of failed lines.
 #include <mpi.h>
 
@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "fetch/downloader.hpp"
+#include "fetch/download_task.hpp"
 #include "fetch/result.hpp"
 #include "fetch/schedule.hpp"
 
@@ -18,6 +18,8 @@ struct FetchOptions {
     std::filesystem::path list;
     DownloadSettings download;
     Schedule schedule = Schedule::cyclic;
+    int parallel = 1;  // transfers in flight per rank
+    std::optional<std::filesystem::path> ca_cert{};  // --ca-cert; else the environment's (fetch/trust.hpp)
     std::optional<std::filesystem::path> report;
     std::optional<std::filesystem::path> failed;
     bool quiet = false;

@@ -57,7 +57,8 @@ std::string format_totals(const std::vector<FetchResult>& results, double second
 
 nlohmann::ordered_json report_json(const std::vector<FetchResult>& results, const RunInfo& info) {
     return {{"command", "fetch"},      {"rankpool_version", RANKPOOL_VERSION},
-            {"ranks", info.ranks},     {"schedule", info.schedule},
+            {"ranks", info.ranks},     {"parallel", info.parallel},
+            {"schedule", info.schedule},
             {"list", info.list},       {"out", info.out},
             {"seconds", info.seconds}, {"results", results}};
 }

@@ -17,6 +17,7 @@ std::string format_totals(const std::vector<FetchResult>& results, double second
 
 struct RunInfo {
     int ranks = 1;
+    int parallel = 1;  // transfers in flight per rank
     std::string schedule, list, out;
     double seconds = 0;
 };

@@ -1,23 +1,24 @@
 #include "fetch/work_sharing.hpp"
 
-#include <atomic>
 #include <chrono>
-#include <exception>
-#include <mutex>
-#include <thread>
+#include <deque>
+#include <optional>
 
-#include "fetch/downloader.hpp"
 #include "fetch/progress.hpp"
 #include "fetch/schedule.hpp"
+#include "fetch/transfer_pool.hpp"
 #include "mpi/messages.hpp"
 
 // The messages, all on the job's communicator, between rank 0 and each other rank (a worker):
-//   cyclic, block: the worker sends result_tag, one result per URL of its share, as each ends.
-//   dynamic:       the worker sends request_tag carrying its previous result (empty the first
-//                  time); rank 0 answers work_tag with the next URL's index, or no_more_work,
-//                  after which the worker sends nothing more.
-// Results travel as JSON text. Rank 0 downloads too, on a second thread that makes no MPI calls
-// (MPI_THREAD_FUNNELED); under dynamic it takes its URLs from the same counter as the requests.
+//   result_tag:  a worker's finished results, a JSON array of one or more, sent as they end.
+//   dynamic only:
+//   request_tag: a worker has room for one more URL (empty payload); it keeps at most one
+//                request open, and asks before it runs dry, so its transfers never wait for one;
+//   work_tag:    rank 0's answer, the next URL's index, or no_more_work, after which the
+//                worker asks no more.
+// Every rank, rank 0 included, keeps up to --parallel transfers in flight with one TransferPool
+// on its main thread; rank 0 serves the messages between the steps of its own transfers, and
+// under dynamic takes its own URLs from the same counter as the requests.
 
 namespace rankpool::fetch {
 
@@ -25,112 +26,80 @@ namespace {
 
 enum Tag : int { result_tag = 1, request_tag = 2, work_tag = 3 };
 constexpr std::int64_t no_more_work = -1;
-constexpr auto idle_pause = std::chrono::milliseconds(2);  // between polls when nothing happened
+// How long a step may wait for the transfers when messages may be waiting too.
+constexpr auto message_check = std::chrono::milliseconds(1);
+constexpr auto transfers_only = std::chrono::milliseconds(500);
 
 // A stray byte that is not UTF-8 must not stop the run.
-std::string to_message(const FetchResult& result) {
-    return nlohmann::ordered_json(result).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+std::string to_message(const std::vector<FetchResult>& results) {
+    return nlohmann::ordered_json(results).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-FetchResult fetch_one(const Job& job, std::int64_t index, HttpClient& client) {
+DownloadRequest request_for(const Job& job, std::int64_t index) {
     const auto i = static_cast<std::size_t>(index);
-    FetchResult result = download(job.entries[i], job.names[i], index, job.rank, job.options.download, client);
-    result.host = job.host;
-    return result;
+    return {.entry = job.entries[i], .name = job.names[i], .index = index, .rank = job.rank, .host = job.host};
 }
 
-// Rank 0's own share, downloaded on a thread of its own; the results wait here until taken.
-// The destructor waits for the thread.
-class LocalDownloads {
+// This rank's URLs under cyclic and block, in order.
+class StaticShare {
 public:
-    LocalDownloads(const Job& job, std::atomic<std::int64_t>& next_url)
-        : job_(job), next_url_(next_url), thread_([this] { run(); }) {}
-    ~LocalDownloads() {
-        if (thread_.joinable()) thread_.join();
-    }
-    LocalDownloads(const LocalDownloads&) = delete;
-    LocalDownloads& operator=(const LocalDownloads&) = delete;
-
-    std::vector<FetchResult> take_finished() {
-        std::vector<FetchResult> taken;
-        std::lock_guard lock(mutex_);
-        taken.swap(finished_);
-        return taken;
-    }
-    bool failed() const { return failed_; }
-
-    // Waits for the thread; rethrows what stopped it, if anything did.
-    void join() {
-        thread_.join();
-        if (error_) std::rethrow_exception(error_);
+    explicit StaticShare(const Job& job)
+        : indices_(static_assignment(job.options.schedule, job.urls(), job.ranks, job.rank)) {}
+    std::optional<std::int64_t> next() {
+        if (next_ >= indices_.size()) return std::nullopt;
+        return indices_[next_++];
     }
 
 private:
-    void run() {
-        try {
-            HttpClient client(job_.options.download.limits);
-            if (job_.options.schedule == Schedule::dynamic)
-                for (std::int64_t i; (i = next_url_++) < job_.urls();) keep(fetch_one(job_, i, client));
-            else
-                for (std::int64_t i : static_assignment(job_.options.schedule, job_.urls(), job_.ranks, root))
-                    keep(fetch_one(job_, i, client));
-        } catch (...) {
-            error_ = std::current_exception();
-            failed_ = true;
-        }
-    }
-    void keep(FetchResult result) {
-        std::lock_guard lock(mutex_);
-        finished_.push_back(std::move(result));
-    }
-
-    const Job& job_;
-    std::atomic<std::int64_t>& next_url_;
-    std::mutex mutex_;
-    std::vector<FetchResult> finished_;  // guarded by mutex_
-    std::exception_ptr error_;           // read only after join
-    std::atomic<bool> failed_{false};
-    std::thread thread_;  // last: it starts once everything it uses exists
+    std::vector<std::int64_t> indices_;
+    std::size_t next_ = 0;
 };
 
-// Rank 0's side of the protocol: one loop that collects results, local and from the workers,
-// answers requests for work and keeps the progress display going.
+// Rank 0's side of the protocol: one loop that runs rank 0's own transfers, collects results,
+// local and from the workers, answers requests for work and keeps the progress display going.
 class Coordinator {
 public:
     explicit Coordinator(const Job& job)
         : job_(job),
+          share_(job),
+          pool_(job.options.download, job.options.parallel),
           results_(job.entries.size()),
           progress_(job.urls(), job.options.quiet, job.options.live_progress) {}
 
     std::vector<FetchResult> run() {
-        LocalDownloads local(job_, next_url_);
         while (!finished()) {
-            const bool local_results = record_all(local.take_finished());
-            const bool messages = serve_waiting_messages();
-            if (local.failed()) break;
+            while (pool_.has_room())
+                if (auto index = next_local()) pool_.add(request_for(job_, *index));
+                else break;
+            pool_.step(job_.ranks > 1 ? message_check : transfers_only);
+            for (auto& result : pool_.take_finished()) record(std::move(result));
+            serve_waiting_messages();
             progress_.tick();
-            if (!local_results && !messages) std::this_thread::sleep_for(idle_pause);
         }
-        local.join();
         progress_.finish();
         return std::move(results_);
     }
 
 private:
+    std::optional<std::int64_t> next_local() { return dynamic() ? take_next_url() : share_.next(); }
+
+    std::optional<std::int64_t> take_next_url() {
+        if (next_url_ >= job_.urls()) return std::nullopt;
+        return next_url_++;
+    }
+
     // Every result is in and, under dynamic, every worker has been told to stop.
     bool finished() const { return received_ >= job_.urls() && (!dynamic() || stopped_workers_ >= job_.ranks - 1); }
 
-    // Receives every message already waiting; false if there was none.
-    bool serve_waiting_messages() {
-        bool any = false;
+    void serve_waiting_messages() {
         MPI_Status status;
         while (message_waiting(status)) {
-            any = true;
             const std::string payload = mpi::receive_string(job_.comm, status);
-            if (!payload.empty()) record(nlohmann::ordered_json::parse(payload).get<FetchResult>());
-            if (status.MPI_TAG == request_tag) hand_out_work(status.MPI_SOURCE);
+            if (status.MPI_TAG == request_tag)
+                hand_out_work(status.MPI_SOURCE);
+            else
+                for (auto& result : nlohmann::ordered_json::parse(payload)) record(result.get<FetchResult>());
         }
-        return any;
     }
 
     bool message_waiting(MPI_Status& status) const {
@@ -140,18 +109,9 @@ private:
     }
 
     void hand_out_work(int worker) {
-        std::int64_t index = next_url_++;
-        if (index >= job_.urls()) {
-            index = no_more_work;
-            ++stopped_workers_;
-        }
+        std::int64_t index = take_next_url().value_or(no_more_work);
+        if (index == no_more_work) ++stopped_workers_;
         MPI_Send(&index, 1, MPI_INT64_T, worker, work_tag, job_.comm);
-    }
-
-    // Rank 0's own results; false if there was none.
-    bool record_all(std::vector<FetchResult> results) {
-        for (auto& r : results) record(std::move(r));
-        return !results.empty();
     }
 
     void record(FetchResult result) {
@@ -163,32 +123,125 @@ private:
     bool dynamic() const { return job_.options.schedule == Schedule::dynamic; }
 
     const Job& job_;
+    StaticShare share_;  // cyclic, block
+    TransferPool pool_;
     std::vector<FetchResult> results_;  // in list order
     std::int64_t received_ = 0;
-    int stopped_workers_ = 0;                // dynamic: told no_more_work
-    std::atomic<std::int64_t> next_url_{0};  // dynamic: shared with the local downloads
+    int stopped_workers_ = 0;    // dynamic: told no_more_work
+    std::int64_t next_url_ = 0;  // dynamic: the next URL nobody has
     Progress progress_;
 };
+
+// A worker's open request for work (dynamic): sent, its answer not yet read.
+class WorkRequest {
+public:
+    explicit WorkRequest(const Job& job) {
+        mpi::send_string(job.comm, root, request_tag, "");
+        MPI_Irecv(&answer_, 1, MPI_INT64_T, root, work_tag, job.comm, &request_);
+    }
+    // The answer, once it has come: an index or no_more_work.
+    std::optional<std::int64_t> answer() {
+        int done = 0;
+        MPI_Test(&request_, &done, MPI_STATUS_IGNORE);
+        return done ? std::optional<std::int64_t>(answer_) : std::nullopt;
+    }
+    std::int64_t wait() {
+        mpi::wait_politely(request_);
+        return answer_;
+    }
+    WorkRequest(const WorkRequest&) = delete;  // MPI writes into answer_
+    WorkRequest& operator=(const WorkRequest&) = delete;
+
+private:
+    std::int64_t answer_ = no_more_work;
+    MPI_Request request_ = MPI_REQUEST_NULL;
+};
+
+// A worker under dynamic: the URLs rank 0 hands out, asked for one ahead.
+class DynamicShare {
+public:
+    explicit DynamicShare(const Job& job) : job_(job) {}
+
+    std::optional<std::int64_t> next() {
+        collect_answer();
+        if (queued_.empty()) return std::nullopt;
+        const auto index = queued_.front();
+        queued_.pop_front();
+        return index;
+    }
+    // Keeps one URL in hand beyond those in flight.
+    void ask_ahead() {
+        if (!open_ && queued_.empty() && !exhausted_) open_.emplace(job_);
+    }
+    bool waiting() const { return open_.has_value(); }
+    bool exhausted() const { return exhausted_ && queued_.empty(); }
+    // Nothing else to do: wait for the open request's answer without spinning.
+    void wait_for_answer() {
+        if (open_) take(open_->wait());
+    }
+
+private:
+    void collect_answer() {
+        if (!open_) return;
+        if (auto answer = open_->answer()) take(*answer);
+    }
+    void take(std::int64_t answer) {
+        open_.reset();
+        if (answer == no_more_work)
+            exhausted_ = true;
+        else
+            queued_.push_back(answer);
+    }
+
+    const Job& job_;
+    std::optional<WorkRequest> open_;
+    std::deque<std::int64_t> queued_;
+    bool exhausted_ = false;
+};
+
+void send_results(const Job& job, TransferPool& pool) {
+    const auto results = pool.take_finished();
+    if (!results.empty()) mpi::send_string(job.comm, root, result_tag, to_message(results));
+}
+
+void work_static(const Job& job) {
+    StaticShare share(job);
+    TransferPool pool(job.options.download, job.options.parallel);
+    for (bool more = true; more || !pool.idle();) {
+        while (more && pool.has_room())
+            if (auto index = share.next()) pool.add(request_for(job, *index));
+            else more = false;
+        pool.step(transfers_only);
+        send_results(job, pool);
+    }
+}
+
+void work_dynamic(const Job& job) {
+    DynamicShare share(job);
+    TransferPool pool(job.options.download, job.options.parallel);
+    while (!share.exhausted() || !pool.idle()) {
+        while (pool.has_room())
+            if (auto index = share.next()) pool.add(request_for(job, *index));
+            else break;
+        share.ask_ahead();
+        if (pool.idle() && share.waiting()) {
+            share.wait_for_answer();
+            continue;
+        }
+        pool.step(share.waiting() ? message_check : transfers_only);
+        send_results(job, pool);
+    }
+}
 
 }  // namespace
 
 std::vector<FetchResult> coordinate(const Job& job) { return Coordinator(job).run(); }
 
 void work(const Job& job) {
-    HttpClient client(job.options.download.limits);
-    if (job.options.schedule != Schedule::dynamic) {
-        for (std::int64_t index : static_assignment(job.options.schedule, job.urls(), job.ranks, job.rank))
-            mpi::send_string(job.comm, root, result_tag, to_message(fetch_one(job, index, client)));
-        return;
-    }
-    std::string previous;  // each request carries the previous result
-    for (;;) {
-        mpi::send_string(job.comm, root, request_tag, previous);
-        std::int64_t index = no_more_work;
-        MPI_Recv(&index, 1, MPI_INT64_T, root, work_tag, job.comm, MPI_STATUS_IGNORE);
-        if (index == no_more_work) return;
-        previous = to_message(fetch_one(job, index, client));
-    }
+    if (job.options.schedule == Schedule::dynamic)
+        work_dynamic(job);
+    else
+        work_static(job);
 }
 
 }  // namespace rankpool::fetch

@@ -15,7 +15,7 @@ namespace {
 // entry: a slot's path is written first, then `state` flips to ready (release); the handler
 // reads `state` (acquire) before the path. Files come first in removal order, folders after
 // (deepest were registered first).
-constexpr int slots = 512;
+constexpr int slots = 1024;  // --parallel 256 plus as many files awaiting their commit
 constexpr std::size_t path_size = 4096;
 enum State : int { free_slot, claimed, ready };
 

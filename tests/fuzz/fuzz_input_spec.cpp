@@ -56,10 +56,10 @@ void check_square(const rankpool::SquareOptions& o) {
 void check_fetch(const rankpool::fetch::FetchOptions& o) {
     const auto& d = o.download;
     require(d.max_size >= 0 && d.retries >= 0 && d.retries <= 100, "fetch: numbers in their ranges");
-    require(usable_seconds(d.limits.stall_timeout, 0) && d.limits.stall_timeout > 0, "fetch: --timeout",
-            std::to_string(d.limits.stall_timeout));
-    require(usable_seconds(d.limits.connect_timeout, 0) && d.limits.connect_timeout > 0, "fetch: --connect-timeout",
-            std::to_string(d.limits.connect_timeout));
+    require(usable_seconds(d.transfer.stall_timeout, 0) && d.transfer.stall_timeout > 0, "fetch: --timeout",
+            std::to_string(d.transfer.stall_timeout));
+    require(usable_seconds(d.transfer.connect_timeout, 0) && d.transfer.connect_timeout > 0, "fetch: --connect-timeout",
+            std::to_string(d.transfer.connect_timeout));
     require(usable_seconds(d.retry_delay, 0), "fetch: --retry-delay", std::to_string(d.retry_delay));
     require(usable_seconds(d.max_retry_after, 0), "fetch: --max-retry-after", std::to_string(d.max_retry_after));
 }

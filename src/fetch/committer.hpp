@@ -1,0 +1,41 @@
+#pragma once
+// Finished downloads are made durable and renamed into place here, on a few threads of their
+// own: fsync takes as long as the disk needs, and the transfers must not wait for it.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "fetch/download_task.hpp"
+
+namespace rankpool::fetch {
+
+class Committer {
+public:
+    // `wake` is called (from a committer thread) whenever a result is ready.
+    Committer(int threads, std::function<void()> wake);
+    ~Committer();  // commits what was submitted, then joins the threads
+    Committer(const Committer&) = delete;
+    Committer& operator=(const Committer&) = delete;
+
+    void submit(std::unique_ptr<DownloadTask> task);
+    std::vector<FetchResult> take_finished();
+    std::size_t unfinished() const;  // submitted, result not yet taken
+
+private:
+    void run();
+
+    std::function<void()> wake_;
+    mutable std::mutex mutex_;
+    std::condition_variable work_ready_;
+    std::deque<std::unique_ptr<DownloadTask>> queue_;  // guarded by mutex_
+    std::vector<FetchResult> finished_;                // guarded by mutex_
+    std::size_t unfinished_ = 0;                       // guarded by mutex_
+    bool stopping_ = false;                            // guarded by mutex_
+    std::vector<std::thread> threads_;                 // last: they start once the rest exists
+};
+
+}  // namespace rankpool::fetch
