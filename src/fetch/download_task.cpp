@@ -63,7 +63,7 @@ Failure transfer_failure(const Response& r, const DownloadSettings& s, const std
         case CURLE_PARTIAL_FILE: return {.reason = "the body ended before its Content-Length", .retryable = true};
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CERTPROBLEM:
-            return {.reason = certificate_problem(r.tls_verify_result, host_of(url)), .retryable = false};
+            return {.reason = certificate_problem(r.tls_verify_result, r.curl_error, host_of(url)), .retryable = false};
         case CURLE_SSL_CACERT_BADFILE:
             return {.reason = "TLS: cannot use the CA bundle (" + r.curl_error + "); check --ca-cert FILE",
                     .retryable = false};

@@ -24,10 +24,12 @@ void check_ca_bundle(const CaBundle& bundle) {
     if (!std::ifstream(bundle.path)) throw UsageError(where + ": cannot be read; check its permissions");
 }
 
-std::string certificate_problem(long verify_result, const std::string& host) {
+std::string certificate_problem(long verify_result, const std::string& curl_error, const std::string& host) {
     const std::string trust_fix = "if you trust it, give its CA with --ca-cert FILE";
+    // libcurl's own host-name check: "SSL: no alternative certificate subject name matches target
+    // host name ...", "SSL: certificate subject name '...' does not match target host name ...".
+    if (curl_error.find("target host name") != std::string::npos) verify_result = X509_V_ERR_HOSTNAME_MISMATCH;
     switch (verify_result) {
-        case X509_V_OK:  // libcurl's own host-name check failed after OpenSSL accepted the chain
         case X509_V_ERR_HOSTNAME_MISMATCH:
         case X509_V_ERR_IP_ADDRESS_MISMATCH:
             return "TLS: the server's certificate is for another host name than " + host +

@@ -23,7 +23,8 @@ std::optional<CaBundle> choose_ca_bundle(const std::optional<std::filesystem::pa
 void check_ca_bundle(const CaBundle& bundle);
 
 // One line for a certificate libcurl refused (CURLE_PEER_FAILED_VERIFICATION and kin):
-// what is wrong, from OpenSSL's verify result, and what to do about it.
-std::string certificate_problem(long verify_result, const std::string& host);
+// what is wrong, from OpenSSL's verify result (and libcurl's text: libcurl checks the host
+// name itself), and what to do about it.
+std::string certificate_problem(long verify_result, const std::string& curl_error, const std::string& host);
 
 }  // namespace rankpool::fetch

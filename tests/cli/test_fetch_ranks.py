@@ -104,7 +104,7 @@ class OutputTest(FetchTestCase):
         self.assertEqual(set(report), REPORT_KEYS)
         version = launch(["--version"], ranks=1, cwd=self.dir)[1].split()[1]
         self.assertEqual({key: report[key] for key in REPORT_KEYS - {"seconds", "results"}},
-                         dict(command="fetch", rankpool_version=version, ranks=3, schedule="cyclic",
+                         dict(command="fetch", rankpool_version=version, ranks=3, parallel=1, schedule="cyclic",
                               list="urls.txt", out="out"))
         self.assertIsInstance(report["seconds"], (int, float))
         self.assertGreaterEqual(report["seconds"], 0)

@@ -55,7 +55,8 @@ void check_square(const rankpool::SquareOptions& o) {
 
 void check_fetch(const rankpool::fetch::FetchOptions& o) {
     const auto& d = o.download;
-    require(d.max_size >= 0 && d.retries >= 0 && d.retries <= 100, "fetch: numbers in their ranges");
+    require(d.max_size >= 0 && d.retries >= 0 && d.retries <= 100 && o.parallel >= 1 && o.parallel <= 256,
+            "fetch: numbers in their ranges");
     require(usable_seconds(d.transfer.stall_timeout, 0) && d.transfer.stall_timeout > 0, "fetch: --timeout",
             std::to_string(d.transfer.stall_timeout));
     require(usable_seconds(d.transfer.connect_timeout, 0) && d.transfer.connect_timeout > 0, "fetch: --connect-timeout",

@@ -22,9 +22,9 @@ from fault_server import FaultServer, content
 from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase
 
 FAST = {"--retry-delay": "0.05", "--timeout": "1"}  # unless a test gives its own
-REPORT_KEYS = {"command", "rankpool_version", "ranks", "schedule", "list", "out", "seconds", "results"}
+REPORT_KEYS = {"command", "rankpool_version", "ranks", "parallel", "schedule", "list", "out", "seconds", "results"}
 RESULT_KEYS = {"index", "line", "url", "file", "rank", "host", "status", "http_status", "bytes", "attempts", "seconds",
-               "sha256", "error"}
+               "sha256", "error", "protocol", "proxy"}
 
 TOTALS = re.compile(r"(\d+) files?: (\d+) ok, (\d+) skipped, (\d+) failed; (\d+) bytes in (\d+\.\d+) s "
                     r"\((\d+\.\d+) MB/s\)")
