@@ -1,11 +1,11 @@
 """`rankpool fetch` against a misbehaving server: statuses, retries, Retry-After, truncated, stalled and
 slow bodies, bad 206 and 416 answers, redirects, --max-size and checksums. Every saved file is compared
-byte for byte."""
+byte for byte. Each case runs as written (--parallel 1) and again with --parallel 8 on at most 2 ranks."""
 import socket
 import unittest
 from pathlib import Path
 
-from fetch_testing import FetchTestCase, sha256
+from fetch_testing import FetchTestCase, parallel_variants, sha256
 
 
 class BodyTest(FetchTestCase):
@@ -259,6 +259,8 @@ class CheckTest(FetchTestCase):
             self.assertFailed(entry, attempts=1)
         self.assertEqual(self.server.hits(), 4)
 
+
+parallel_variants(globals(), BodyTest, StatusTest, BrokenBodyTest, PartialAnswerTest, RedirectTest, CheckTest)
 
 if __name__ == "__main__":
     unittest.main()

@@ -33,7 +33,7 @@ SHAKE-256(PATH), so any prefix or range of it can be computed independently. The
   delay=S        wait S seconds before answering (the server's --delay is the default)
   drip=S         wait S seconds after each 16 KiB of body
 
-The server logs every request (`requests()`), and `heal()` turns status, truncate, stall, loop and location
+The server logs every request (`requests()`), counts the most it answered at once (`max_in_flight`), and `heal()` turns status, truncate, stall, loop and location
 off for good, so a rerun after a failing run succeeds.
 
 In a test:
@@ -97,10 +97,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                          {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
         earlier = server.log(record)
         faulty = not server.healed and ("times" not in query or earlier < int(query["times"]))
+        server.answering(+1)
         try:
             record.completed = self.respond(server, record, query, faulty)
         except (BrokenPipeError, ConnectionResetError):
             pass
+        finally:
+            server.answering(-1)
         if not record.completed:
             self.close_connection = True
 
@@ -207,6 +210,8 @@ class FaultServer:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._requests = []
+        self._in_flight = 0
+        self.max_in_flight = 0  # the most requests answered at the same time
         self.host = host
         self._httpd = QuietServer((host, port), Handler)
         self._httpd.fault = self
@@ -243,6 +248,11 @@ class FaultServer:
             earlier = sum(r.target == record.target for r in self._requests)
             self._requests.append(record)
             return earlier
+
+    def answering(self, change):
+        with self._lock:
+            self._in_flight += change
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
 
     def requests(self, path=None):
         """The GET requests so far (for `path` only, if given: the URL path without the query)."""

@@ -113,7 +113,9 @@ def drain(fd, chunks):
 
 
 class FetchTestCase(TempDirTestCase):
-    """A temporary folder (self.dir) and a running FaultServer (self.server) per test."""
+    """A temporary folder (self.dir) and a running FaultServer (self.server) per test. `parallel`: every
+    fetch() runs with --parallel N on at most 2 ranks (see parallel_variants)."""
+    parallel = None
 
     def setUp(self):
         super().setUp()
@@ -139,6 +141,9 @@ class FetchTestCase(TempDirTestCase):
         report_path = self.dir / "report.json"
         report_path.unlink(missing_ok=True)
         fast = [word for option, value in FAST.items() if option not in args for word in (option, value)]
+        if self.parallel and "--parallel" not in args:
+            fast += ["--parallel", str(self.parallel)]
+            ranks = min(ranks, 2)
         command = ["fetch", listfile, *(["--out", out] if out else []), "--report", "report.json", *fast, *args]
         code, stdout, stderr = launch(command, ranks=ranks, cwd=self.dir, timeout=timeout)
         report = json.loads(report_path.read_text()) if report_path.exists() else None
@@ -188,3 +193,12 @@ class FetchTestCase(TempDirTestCase):
         self.assertTrue(entry["error"], entry)
         if error is not None:
             self.assertIn(error, entry["error"])
+
+
+def parallel_variants(namespace, *classes, parallel=8):
+    """Adds to `namespace` (a test module's globals()) a copy of each FetchTestCase class that runs every
+    fetch with --parallel `parallel` on at most 2 ranks: the same failures, retries, stalls and resumes,
+    several at once in one rank's transfers."""
+    for cls in classes:
+        name = f"{cls.__name__}Parallel{parallel}"
+        namespace[name] = type(name, (cls,), {"parallel": parallel, "__doc__": f"{cls.__name__}, --parallel {parallel}"})
