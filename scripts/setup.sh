@@ -7,9 +7,11 @@
 #   run    (the default) build and run rankpool: CMake, g++, Open MPI, parallel HDF5, CLI11,
 #          nlohmann-json, libcurl and OpenSSL (scripts/run.sh)
 #   test   + what the tests use: Catch2, h5dump, Python with numpy, h5py, FUSE and matplotlib,
-#          a local Slurm (slurm-wlm, munge), pgrep (scripts/test.sh)
+#          a local Slurm (slurm-wlm, munge), pgrep, and for the HTTPS tests nginx, the openssl
+#          command and tinyproxy (scripts/test.sh)
 #   bench  + the peers and tools of the benchmarks and scaling studies: pandas, mpi4py, h5py,
-#          matplotlib, curl (scripts/bench.sh, scripts/bench-fetch.sh, scripts/scaling.sh)
+#          matplotlib, curl, wget2, aria2, nginx with its echo module (scripts/bench.sh,
+#          scripts/bench-fetch.sh, scripts/scaling.sh)
 #   dev    + clang and libFuzzer, llvm-symbolizer for the sanitizers' stack traces, clang-format 14
 #          (scripts/fuzz.sh, scripts/test.sh --sanitize, scripts/check-format.sh)
 # --list prints the packages of the tiers, one a line, and installs nothing.
@@ -31,6 +33,7 @@ test=(
   python3-matplotlib                  # the scaling study's plots
   slurm-wlm munge                     # a single-node Slurm for the batch scripts (scripts/slurm-local.sh)
   procps                              # pgrep (tests/helpers/job_control.py)
+  nginx-light openssl tinyproxy       # a real TLS server with HTTP/2 and a real proxy for the HTTPS tests
 )
 bench=(
   python3 python3-numpy python3-h5py  # the Python contenders and their HDF5 output
@@ -38,6 +41,8 @@ bench=(
   python3-mpi4py                      # the same MPI job in mpi4py
   python3-matplotlib                  # the scaling study's plots
   curl                                # curl --parallel, the fetch benchmark's peer
+  wget2 aria2                         # the fetch benchmark's peers
+  nginx-light libnginx-mod-http-echo  # and its server; the echo module answers after a delay
 )
 dev=(
   clang libclang-rt-14-dev            # libFuzzer targets (tests/fuzz/)
