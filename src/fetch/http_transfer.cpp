@@ -160,7 +160,6 @@ HttpTransfer::HttpTransfer(const TransferSettings& settings) : curl_(curl_easy_i
     curl_easy_setopt(curl_, CURLOPT_USERAGENT, "rankpool/" RANKPOOL_VERSION);
     // HTTP/2 where TLS's ALPN says the server speaks it; HTTP/1.1 otherwise and for http://.
     curl_easy_setopt(curl_, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(curl_, CURLOPT_PIPEWAIT, 1L);  // a second stream to the same server waits to multiplex
     curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
     if (settings.ca_bundle) curl_easy_setopt(curl_, CURLOPT_CAINFO, settings.ca_bundle->c_str());
@@ -185,6 +184,10 @@ void HttpTransfer::prepare(const std::string& url, std::int64_t offset, const st
     state_->stall_timeout = settings_.stall_timeout;
     error_text_[0] = '\0';
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+    // Over TLS, a second transfer to the same server waits for the first connection's ALPN and
+    // then shares it as an HTTP/2 stream. Plain http is HTTP/1.1: libcurl would learn that only
+    // from the first response, so there every transfer opens its own connection at once.
+    curl_easy_setopt(curl_, CURLOPT_PIPEWAIT, to_lower(url.substr(0, 8)) == "https://" ? 1L : 0L);
     // "" turns off libcurl's own reading of the proxy variables: the caller decided (fetch/proxy.hpp).
     curl_easy_setopt(curl_, CURLOPT_PROXY, proxy.c_str());
     // CURLOPT_RANGE rather than RESUME_FROM: a server that ignores the Range and answers 200

@@ -1,0 +1,115 @@
+"""`rankpool fetch --parallel K`: every rank keeps up to K transfers in flight, under every schedule, with
+each URL requested once; memory stays bounded whatever the file sizes; Ctrl-C and a killed rank with many
+transfers in flight leave no temporary file behind (a killed rank's are removed by the rerun).
+The failure cases of the fault server at --parallel 8 are in test_fetch_transfer.py."""
+import os
+import subprocess
+import time
+import unittest
+
+from fault_server import FaultServer, content
+from fetch_testing import FetchTestCase, sha256
+from job_control import Interruptible, files_under
+from rankpool_testing import BINARY
+
+
+class InFlightTest(FetchTestCase):
+    def in_flight(self, schedule, parallel, ranks=2, urls=16):
+        """Runs `urls` URLs that each take 0.6 s; returns the most the server answered at once."""
+        with FaultServer() as server:
+            lines = [server.url(f"/k/{i}.bin", size=3000 + i, delay=0.6) for i in range(urls)]
+            args = ["--schedule", schedule] + (["--parallel", str(parallel)] if parallel else [])
+            result = self.fetch(lines, *args, ranks=ranks)
+            self.assertEqual(result.code, 0, result.out + result.err)
+            self.assertEqual(result.report["parallel"], parallel or 1)
+            for i, entry in enumerate(result.results):
+                self.assertOk(entry, f"/k/{i}.bin", 3000 + i)
+                self.assertEqual(server.hits(f"/k/{i}.bin"), 1, f"/k/{i}.bin requested more than once")
+            return server.max_in_flight
+
+    def test_k_transfers_per_rank_under_every_schedule(self):
+        for schedule in ("cyclic", "block", "dynamic"):
+            with self.subTest(schedule=schedule):
+                self.assertEqual(self.in_flight(schedule, 4), 8)  # 2 ranks x 4
+
+    def test_default_is_one_transfer_per_rank(self):
+        self.assertEqual(self.in_flight("cyclic", None, urls=6), 2)
+
+    def test_more_transfers_than_urls(self):
+        self.assertEqual(self.in_flight("dynamic", 16, ranks=3, urls=5), 5)
+
+    def test_parallel_out_of_range(self):
+        for value in ("0", "257", "x"):
+            with self.subTest(value=value):
+                result = self.fetch([self.url("/k/a.bin")], "--parallel", value, ranks=2)
+                self.assertEqual(result.code, 2, result.out + result.err)
+                self.assertIn("--parallel", result.err)
+                self.assertEqual(self.server.hits(), 0)
+
+
+def high_water_mark(pid):
+    """The peak resident memory of a live process in bytes (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return 0
+
+
+class MemoryTest(FetchTestCase):
+    def test_memory_stays_bounded(self):
+        # 6 x 40 MB at once in one process: no body is ever held in memory.
+        size, files = 40_000_000, 6
+        lines = [self.url(f"/m/{i}.bin", size=size) + f" sha256={sha256(f'/m/{i}.bin', size)}" for i in range(files)]
+        self.write_list(lines)
+        env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+        with subprocess.Popen([BINARY, "fetch", "urls.txt", "--out", "out", "--parallel", str(files), "--quiet"],
+                              cwd=self.dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
+            peak = 0  # VmHWM, the process's own peak (getrusage would count the test's memory copied by fork)
+            while proc.poll() is None:
+                peak = max(peak, high_water_mark(proc.pid))
+                time.sleep(0.02)
+            output = proc.stdout.read().decode()
+        self.assertEqual(proc.returncode, 0, output)
+        self.assertEqual(self.server.max_in_flight, files)
+        self.assertGreater(peak, 0)
+        self.assertLess(peak, 120_000_000, f"peak RSS {peak} bytes for {files * size} bytes downloaded")
+        for i in range(files):
+            self.assertEqual((self.dir / "out" / f"{i}.bin").stat().st_size, size)
+
+
+class StrikeTest(FetchTestCase):
+    def test_ctrl_c_with_many_transfers_in_flight(self):
+        fast = [self.url(f"/fast/f{i}.bin", size=20000) + " size=20000" for i in range(4)]
+        slow = [self.url(f"/slow/s{i}.bin", size=200_000, stall=50_000, sleep=60) for i in range(8)]
+        self.write_list(fast + slow)
+        run = Interruptible(["fetch", "urls.txt", "--out", "out", "--parallel", "8", "--schedule", "dynamic"],
+                            self.dir, ranks=2)
+        run.wait_until(lambda: self.server.hits() == 12, "all 12 requests")
+        run.wait_until(lambda: len(files_under(self.dir / "out")) >= 4 + 8, "4 files and 8 parts")
+        code, out, err, _ = run.interrupt("ctrl-c")
+        self.assertNotEqual(code, 0, out + err)
+        self.assertIn("rankpool: interrupted (SIG", err)
+        self.assertEqual(files_under(self.dir / "out"), [f"f{i}.bin" for i in range(4)])
+
+    def test_killed_rank_parts_removed_by_the_rerun(self):
+        lines = [self.url(f"/slow/s{i}.bin", size=200_000, stall=50_000, sleep=60) + " size=200000"
+                 for i in range(8)]
+        self.write_list(lines)
+        run = Interruptible(["fetch", "urls.txt", "--out", "out", "--parallel", "4"], self.dir, ranks=2)
+        run.wait_until(lambda: self.server.hits() == 8, "8 requests")
+        run.wait_until(lambda: len(files_under(self.dir / "out")) == 8, "8 parts")
+        code, out, err, _ = run.interrupt("kill rank 1")
+        self.assertNotEqual(code, 0, out + err)
+        left = files_under(self.dir / "out")
+        self.assertTrue(left and all(".part-" in name for name in left), left)  # the killed rank's 4 at least
+        self.server.heal()
+        result = self.fetch(None, "--parallel", "4", ranks=2)
+        self.assertEqual(result.code, 0, result.out + result.err)
+        self.assertEqual(files_under(self.dir / "out"), sorted(f"s{i}.bin" for i in range(8)))
+        for i in range(8):
+            self.assertEqual((self.dir / "out" / f"s{i}.bin").read_bytes(), content(f"/slow/s{i}.bin", 200_000))
+
+
+if __name__ == "__main__":
+    unittest.main()
