@@ -27,9 +27,9 @@ CLI::App& add_fetch_command(CLI::App& app, fetch::FetchOptions& options) {
             ""))
         ->type_name("S")
         ->default_str("cyclic");
-    add_number_option<int>(cmd, "--parallel", options.parallel,
-                           "Transfers in flight per rank (libcurl's multi interface; HTTP/2 streams share a connection)",
-                           1, 256);
+    add_number_option<int>(
+        cmd, "--parallel", options.parallel,
+        "Transfers in flight per rank (libcurl's multi interface; HTTP/2 streams share a connection)", 1, 256);
     cmd.add_option("--ca-cert", options.ca_cert,
                    "Trust the CA certificates in this PEM file (else CURL_CA_BUNDLE, SSL_CERT_FILE, the system's)")
         ->type_name("FILE");
@@ -38,9 +38,10 @@ CLI::App& add_fetch_command(CLI::App& app, fetch::FetchOptions& options) {
         ->type_name("URL")
         ->check(CLI::Validator(
             [](std::string& url) { return url.empty() ? "give a proxy URL, e.g. http://proxy:3128" : ""; }, ""));
-    add_seconds_option(cmd, "--timeout", d.transfer.stall_timeout, "Abort an attempt when no byte arrives for S seconds",
+    add_seconds_option(cmd, "--timeout", d.transfer.stall_timeout,
+                       "Abort an attempt when no byte arrives for S seconds", false);
+    add_seconds_option(cmd, "--connect-timeout", d.transfer.connect_timeout, "Give up connecting after S seconds",
                        false);
-    add_seconds_option(cmd, "--connect-timeout", d.transfer.connect_timeout, "Give up connecting after S seconds", false);
     add_number_option<std::int64_t>(cmd, "--max-size", d.max_size, "Refuse bodies larger than BYTES (0: no limit)", 0);
     add_number_option<int>(cmd, "--retries", d.retries, "Retries after timeouts, connection errors, 408, 429, 5xx", 0,
                            100);

@@ -48,18 +48,18 @@ std::string through_proxy(const std::optional<ProxyChoice>& proxy, const std::st
 Failure transfer_failure(const Response& r, const DownloadSettings& s, const std::optional<ProxyChoice>& proxy,
                          const std::string& url) {
     if (proxy && r.proxy_status >= 300)  // CONNECT refused: 403 forbidden, 407 credentials, 5xx trouble
-        return {.reason = through_proxy(proxy, "refused the tunnel to " + host_of(url) + " with HTTP " +
-                                                   std::to_string(r.proxy_status)),
+        return {.reason = through_proxy(
+                    proxy, "refused the tunnel to " + host_of(url) + " with HTTP " + std::to_string(r.proxy_status)),
                 .retryable = r.proxy_status >= 500};
     switch (r.curl_code) {
         case CURLE_OPERATION_TIMEDOUT:
             if (r.stalled)
                 return {.reason = "no data for " + seconds_text(s.transfer.stall_timeout) + " s (--timeout)",
                         .retryable = true};
-            return {.reason = through_proxy(proxy, "could not connect within " +
-                                                       seconds_text(s.transfer.connect_timeout) +
-                                                       " s (--connect-timeout)"),
-                    .retryable = true};
+            return {
+                .reason = through_proxy(proxy, "could not connect within " + seconds_text(s.transfer.connect_timeout) +
+                                                   " s (--connect-timeout)"),
+                .retryable = true};
         case CURLE_PARTIAL_FILE: return {.reason = "the body ended before its Content-Length", .retryable = true};
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CERTPROBLEM:
@@ -219,7 +219,7 @@ FetchResult DownloadTask::finished(FetchStatus status) {
 
 FetchResult DownloadTask::fail(const std::string& reason) {
     result_.error = reason;
-    part_.reset();  // the temporary file goes
+    part_.reset();             // the temporary file goes
     if (existing_is_stale_) {  // nothing wrong stays under the name
         std::error_code ec;
         std::filesystem::remove(settings_.out / request_.name, ec);

@@ -75,7 +75,7 @@ private:
     Sha256 hash_;
     std::unique_ptr<Attempt> attempt_;
     std::int64_t offset_ = 0;
-    bool server_resumes_ = false;  // seen Accept-Ranges or a good 206: a retry may continue
+    bool server_resumes_ = false;     // seen Accept-Ranges or a good 206: a retry may continue
     bool existing_is_stale_ = false;  // a file under the name that the list contradicts
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

@@ -176,8 +176,8 @@ HttpTransfer::HttpTransfer(const TransferSettings& settings) : curl_(curl_easy_i
 
 HttpTransfer::~HttpTransfer() { curl_easy_cleanup(curl_); }
 
-void HttpTransfer::prepare(const std::string& url, std::int64_t offset, const std::string& proxy,
-                           StartSink on_start, DataSink on_data) {
+void HttpTransfer::prepare(const std::string& url, std::int64_t offset, const std::string& proxy, StartSink on_start,
+                           DataSink on_data) {
     state_ = std::make_unique<State>();
     state_->on_start = std::move(on_start);
     state_->on_data = std::move(on_data);

@@ -26,10 +26,10 @@ struct TransferSettings {
 
 // The final response of one attempt (after redirects).
 struct Response {
-    int curl_code = 0;       // CURLcode; 0 = the transfer completed
-    std::string curl_error;  // libcurl's explanation when curl_code != 0
-    long status = 0;         // HTTP status; 0 if none arrived
-    std::string protocol;    // "HTTP/2", "HTTP/1.1", ...; empty if no response
+    int curl_code = 0;           // CURLcode; 0 = the transfer completed
+    std::string curl_error;      // libcurl's explanation when curl_code != 0
+    long status = 0;             // HTTP status; 0 if none arrived
+    std::string protocol;        // "HTTP/2", "HTTP/1.1", ...; empty if no response
     long tls_verify_result = 0;  // OpenSSL's X509_V_* code of the peer's certificate
     long proxy_status = 0;       // the proxy's answer to CONNECT, if one was asked
     std::optional<std::int64_t> content_length;

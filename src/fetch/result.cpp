@@ -16,10 +16,21 @@ std::optional<T> optional_from(const nlohmann::ordered_json& value) {
 std::string status_name(FetchStatus status) { return nlohmann::json(status).get<std::string>(); }
 
 void to_json(nlohmann::ordered_json& j, const FetchResult& r) {
-    j = {{"index", r.index},         {"line", r.line},         {"url", r.url},         {"file", r.file},
-         {"rank", r.rank},           {"host", r.host},         {"status", r.status},   {"http_status", r.http_status},
-         {"bytes", r.bytes},         {"attempts", r.attempts}, {"seconds", r.seconds}, {"sha256", or_null(r.sha256)},
-         {"error", or_null(r.error)}, {"protocol", or_null(r.protocol)}, {"proxy", or_null(r.proxy)}};
+    j = {{"index", r.index},
+         {"line", r.line},
+         {"url", r.url},
+         {"file", r.file},
+         {"rank", r.rank},
+         {"host", r.host},
+         {"status", r.status},
+         {"http_status", r.http_status},
+         {"bytes", r.bytes},
+         {"attempts", r.attempts},
+         {"seconds", r.seconds},
+         {"sha256", or_null(r.sha256)},
+         {"error", or_null(r.error)},
+         {"protocol", or_null(r.protocol)},
+         {"proxy", or_null(r.proxy)}};
 }
 
 void from_json(const nlohmann::ordered_json& j, FetchResult& r) {

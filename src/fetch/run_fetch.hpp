@@ -18,7 +18,7 @@ struct FetchOptions {
     std::filesystem::path list;
     DownloadSettings download;
     Schedule schedule = Schedule::cyclic;
-    int parallel = 1;  // transfers in flight per rank
+    int parallel = 1;                                // transfers in flight per rank
     std::optional<std::filesystem::path> ca_cert{};  // --ca-cert; else the environment's (fetch/trust.hpp)
     std::optional<std::filesystem::path> report;
     std::optional<std::filesystem::path> failed;

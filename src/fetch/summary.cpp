@@ -56,11 +56,11 @@ std::string format_totals(const std::vector<FetchResult>& results, double second
 }
 
 nlohmann::ordered_json report_json(const std::vector<FetchResult>& results, const RunInfo& info) {
-    return {{"command", "fetch"},      {"rankpool_version", RANKPOOL_VERSION},
-            {"ranks", info.ranks},     {"parallel", info.parallel},
-            {"schedule", info.schedule},
-            {"list", info.list},       {"out", info.out},
-            {"seconds", info.seconds}, {"results", results}};
+    return {{"command", "fetch"},        {"rankpool_version", RANKPOOL_VERSION},
+            {"ranks", info.ranks},       {"parallel", info.parallel},
+            {"schedule", info.schedule}, {"list", info.list},
+            {"out", info.out},           {"seconds", info.seconds},
+            {"results", results}};
 }
 
 std::string failed_list(const std::vector<FetchResult>& results, const std::vector<ListEntry>& entries) {

@@ -58,7 +58,7 @@ private:
     const DownloadSettings& settings_;
     std::size_t parallel_;
     std::vector<std::unique_ptr<HttpTransfer>> spare_;  // reused: their TLS sessions and buffers
-    std::unordered_map<void*, Running> running_;      // by CURL easy handle
+    std::unordered_map<void*, Running> running_;        // by CURL easy handle
     std::vector<Waiting> waiting_;
     std::vector<FetchResult> finished_;
     Committer committer_;  // last: its threads may call into multi_ (wakeup) until joined

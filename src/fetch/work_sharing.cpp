@@ -69,8 +69,10 @@ public:
     std::vector<FetchResult> run() {
         while (!finished()) {
             while (pool_.has_room())
-                if (auto index = next_local()) pool_.add(request_for(job_, *index));
-                else break;
+                if (auto index = next_local())
+                    pool_.add(request_for(job_, *index));
+                else
+                    break;
             pool_.step(job_.ranks > 1 ? message_check : transfers_only);
             for (auto& result : pool_.take_finished()) record(std::move(result));
             serve_waiting_messages();
@@ -209,8 +211,10 @@ void work_static(const Job& job) {
     TransferPool pool(job.options.download, job.options.parallel);
     for (bool more = true; more || !pool.idle();) {
         while (more && pool.has_room())
-            if (auto index = share.next()) pool.add(request_for(job, *index));
-            else more = false;
+            if (auto index = share.next())
+                pool.add(request_for(job, *index));
+            else
+                more = false;
         pool.step(transfers_only);
         send_results(job, pool);
     }
@@ -221,8 +225,10 @@ void work_dynamic(const Job& job) {
     TransferPool pool(job.options.download, job.options.parallel);
     while (!share.exhausted() || !pool.idle()) {
         while (pool.has_room())
-            if (auto index = share.next()) pool.add(request_for(job, *index));
-            else break;
+            if (auto index = share.next())
+                pool.add(request_for(job, *index));
+            else
+                break;
         share.ask_ahead();
         if (pool.idle() && share.waiting()) {
             share.wait_for_answer();
