@@ -32,8 +32,7 @@ TEST_CASE("proxy: the scheme's variable, lower case first, all_proxy last") {
     CHECK(described(choose("http://example.org/a", {{"HTTP_PROXY", "http://upper:1"}})) ==
           "http://upper:1 from HTTP_PROXY");
     CHECK(described(choose("https://example.org/a", {{"http_proxy", "http://p:1"}})) == "direct");
-    CHECK(described(choose("https://example.org/a", {{"ALL_PROXY", "http://ALL:3"}})) ==
-          "http://ALL:3 from ALL_PROXY");
+    CHECK(described(choose("https://example.org/a", {{"ALL_PROXY", "http://ALL:3"}})) == "http://ALL:3 from ALL_PROXY");
     CHECK(described(choose("http://example.org/a", {{"http_proxy", "  "}})) == "direct");  // set but empty
     CHECK(described(choose("http://example.org/a", {})) == "direct");
 }
@@ -57,8 +56,8 @@ TEST_CASE("proxy: no_proxy names hosts, domains, addresses, or every host") {
     CHECK(no_proxy_matches("example.org", "Example.ORG"));
     CHECK_FALSE(no_proxy_matches("example.org", ""));
     CHECK_FALSE(no_proxy_matches("example.org", ",,"));
-    CHECK(described(choose("http://Data.Example.org:8080/a", {{"http_proxy", "http://p:1"}, {"NO_PROXY", "example.org"}})) ==
-          "direct");
+    CHECK(described(choose("http://Data.Example.org:8080/a",
+                           {{"http_proxy", "http://p:1"}, {"NO_PROXY", "example.org"}})) == "direct");
     CHECK(described(choose("http://[::1]:8080/a", {{"http_proxy", "http://p:1"}, {"no_proxy", "::1"}})) == "direct");
     CHECK(described(choose("http://other.org/a", {{"http_proxy", "http://p:1"}, {"no_proxy", "example.org"}})) ==
           "http://p:1 from http_proxy");
