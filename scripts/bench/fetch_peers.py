@@ -168,6 +168,9 @@ def run_scenario(s, a, records):
                 if tool == "rankpool":
                     startup = timed(s.command("startup", out), os.path.join(logs, "startup.log"))
                 seconds = timed(s.command(tool, out), os.path.join(logs, f"{tool}.log"))
+                synced = time.perf_counter()
+                os.sync()  # what the tool left unwritten: rankpool fsyncs each file, its peers do not
+                sync_after = time.perf_counter() - synced
                 check(s, tool, out, r)
             except BenchError as e:
                 raise BenchError(f"{tool}, scenario {s.name}, repetition {r + 1}: {e}") from None
@@ -176,7 +179,7 @@ def run_scenario(s, a, records):
                       "in_flight": s.in_flight, "ranks": a.ranks if tool == "rankpool" else "",
                       "parallel": s.parallel if tool == "rankpool" else "", "files": s.files,
                       "bytes_per_file": s.size, "delay_s": s.delay, "seconds": round(seconds, 4),
-                      "startup_s": "", "own_s": ""}
+                      "sync_after_s": round(sync_after, 4), "startup_s": "", "own_s": ""}
             if tool == "rankpool":
                 record.update(startup_s=round(startup, 4), own_s=round(seconds - startup, 4))
             records.append(record)
@@ -191,10 +194,14 @@ def summarise(scenarios, records):
     for s in scenarios:
         mine = [rec for rec in records if rec["scenario"] == s.name]
         med = {t: statistics.median(rec["seconds"] for rec in mine if rec["tool"] == t) for t in TOOLS}
+        durable = {t: statistics.median(rec["seconds"] + rec["sync_after_s"] for rec in mine if rec["tool"] == t)
+                   for t in TOOLS}
         spread = {t: [rec["seconds"] for rec in mine if rec["tool"] == t] for t in TOOLS}
         own = statistics.median(rec["own_s"] for rec in mine if rec["tool"] == "rankpool")
+        own_durable = statistics.median(rec["own_s"] + rec["sync_after_s"] for rec in mine if rec["tool"] == "rankpool")
         startup = statistics.median(rec["startup_s"] for rec in mine if rec["tool"] == "rankpool")
         fastest = min(med[t] for t in PEERS)
+        fastest_durable = min(durable[t] for t in PEERS)
         for t in TOOLS:
             rp = t == "rankpool"
             rows.append([f"{s.name} ({s.what})",
@@ -202,7 +209,8 @@ def summarise(scenarios, records):
                          "rankpool fetch" if rp else t, f"{med[t]:.3f}",
                          f"{min(spread[t]):.3f}-{max(spread[t]):.3f}",
                          f"{own:.3f}" if rp else "", f"{med[t] / fastest:.2f}",
-                         f"{own / fastest:.2f}" if rp else ""])
+                         f"{own / fastest:.2f}" if rp else "", f"{durable[t]:.3f}",
+                         f"{own_durable / fastest_durable:.2f}" if rp else ""])
         best = min(PEERS, key=lambda t: med[t])
         note = (f"{s.name}: fastest peer {best} {fastest:.3f} s; rankpool start-up "
                 f"(mpirun -np {s.a.ranks} rankpool --version) {startup:.3f} s")
@@ -212,7 +220,7 @@ def summarise(scenarios, records):
                      f"(rankpool own / ideal {own / ideal:.2f}, {best} / ideal {fastest / ideal:.2f})")
         notes.append(note)
     header = ["scenario", "in flight", "tool", "median s", "min-max s", "own s",
-              "whole / fastest peer", "own / fastest peer"]
+              "whole / fastest peer", "own / fastest peer", "then sync s", "own then sync / fastest"]
     return markdown_table(header, rows), notes
 
 
@@ -307,7 +315,9 @@ def main():
     intro = (f"`rankpool fetch` against curl, wget2 and aria2c from nginx on 127.0.0.1, the same number of "
              f"transfers in flight; medians of {a.repeat} repetitions, each running every tool once in "
              f"rotating order. rankpool's own time = its whole time minus the same repetition's "
-             f"`mpirun -np {a.ranks} rankpool --version`.")
+             f"`mpirun -np {a.ranks} rankpool --version`. \"then sync\": the time until the files are on "
+             f"disk, the run plus a `sync` right after it (rankpool fsyncs every file before renaming it "
+             f"into place; the peers leave their files in the page cache).")
     print("\n".join([intro, ""] + table + [""] + notes))
     os.makedirs(a.results, exist_ok=True)
     with open(os.path.join(a.results, "fetch-peers.md"), "w") as f:

@@ -28,11 +28,13 @@ public:
 
 private:
     bool hold_lock() const;  // false: the file was removed before this process locked it
+    void start_write_back();
 
     std::filesystem::path temp_;
     std::filesystem::path final_;
     int fd_ = -1;
     std::int64_t size_ = 0;
+    std::int64_t written_back_ = 0;  // bytes before this offset are on their way to the disk
     bool committed_ = false;
     std::optional<RemoveOnInterrupt> on_interrupt_;  // the temporary file, until committed
 };

@@ -8,6 +8,7 @@
 #include "fetch/naming.hpp"
 #include "fetch/part_file.hpp"
 #include "fetch/summary.hpp"
+#include "fetch/transfer_pool.hpp"
 #include "fetch/trust.hpp"
 #include "fetch/url_list.hpp"
 #include "fetch/work_sharing.hpp"
@@ -15,6 +16,7 @@
 #include "mpi/environment.hpp"
 #include "mpi/messages.hpp"
 #include "util/error.hpp"
+#include "util/open_files.hpp"
 #include "util/pending_file.hpp"
 
 namespace rankpool::fetch {
@@ -76,6 +78,9 @@ FetchOutcome run_fetch(MPI_Comm parent, const FetchOptions& given) {
     std::optional<PendingFile> report, failed;
     mpi::agree(comm, [&] {
         check_thread_support();
+        ensure_open_files(TransferPool::open_files_needed(options.parallel),
+                          "--parallel " + std::to_string(options.parallel),
+                          "lower --parallel, or raise the limit (ulimit -Hn) where the ranks start");
         options.download.transfer.ca_bundle = trusted_bundle(options);
         if (!is_root) return;
         text = read_list_file(options.list);

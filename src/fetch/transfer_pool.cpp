@@ -11,24 +11,34 @@ namespace rankpool::fetch {
 namespace {
 // Commits may lag behind the transfers by this many files before new work waits for them
 // (each holds an open file, not its bytes).
-std::size_t commit_backlog(std::size_t parallel) { return std::max<std::size_t>(parallel, 8); }
+std::size_t commit_backlog(std::size_t parallel) { return std::max<std::size_t>(parallel, 16); }
 
-int committer_threads(std::size_t parallel) { return static_cast<int>(std::clamp<std::size_t>(parallel, 1, 4)); }
+// fsync waits for the disk, not the CPU, and file systems with a journal flush the fsyncs that
+// wait at the same moment together: several threads commit many small files much faster.
+constexpr int committer_threads = 8;
 
-CURLM* new_multi() {
+CURLM* new_multi(std::size_t parallel) {
     CURLM* multi = curl_multi_init();
     if (multi == nullptr) throw Error("cannot create a libcurl multi handle");
+    // Idle connections kept for reuse hold a socket each: no more than the transfers in flight.
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(parallel));
     return multi;
 }
 }  // namespace
 
+std::size_t TransferPool::open_files_needed(int parallel) {
+    const auto transfers = static_cast<std::size_t>(parallel);
+    // A socket and a file per transfer, a file per commit waiting, and room for MPI, libcurl, stdio.
+    return 2 * transfers + commit_backlog(transfers) + 64;
+}
+
 void TransferPool::MultiCleanup::operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
 
 TransferPool::TransferPool(const DownloadSettings& settings, int parallel)
-    : multi_(new_multi()),
+    : multi_(new_multi(static_cast<std::size_t>(parallel))),
       settings_(settings),
       parallel_(static_cast<std::size_t>(parallel)),
-      committer_(committer_threads(parallel_), [this] { curl_multi_wakeup(multi_.get()); }) {}
+      committer_(committer_threads, [this] { curl_multi_wakeup(multi_.get()); }) {}
 
 // Then the members go, last first: the committer (whose threads may still wake multi_), the
 // easy handles, multi_.

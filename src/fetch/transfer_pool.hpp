@@ -22,6 +22,9 @@ public:
     TransferPool(const TransferPool&) = delete;
     TransferPool& operator=(const TransferPool&) = delete;
 
+    // Open files (sockets included) a pool of `parallel` transfers may hold at once.
+    static std::size_t open_files_needed(int parallel);
+
     // Room for one more task: fewer than `parallel` under way, and the commits keeping up.
     bool has_room() const;
     // Takes on one list entry (the request's references must outlive the task).

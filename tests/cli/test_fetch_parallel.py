@@ -3,6 +3,8 @@ each URL requested once; memory stays bounded whatever the file sizes; Ctrl-C an
 transfers in flight leave no temporary file behind (a killed rank's are removed by the rerun).
 The failure cases of the fault server at --parallel 8 are in test_fetch_transfer.py."""
 import os
+import resource
+import shlex
 import subprocess
 import time
 import unittest
@@ -10,7 +12,7 @@ import unittest
 from fault_server import FaultServer, content
 from fetch_testing import FetchTestCase, sha256
 from job_control import Interruptible, files_under
-from rankpool_testing import BINARY
+from rankpool_testing import BINARY, MPIEXEC
 
 
 class InFlightTest(FetchTestCase):
@@ -76,6 +78,39 @@ class MemoryTest(FetchTestCase):
         self.assertLess(peak, 120_000_000, f"peak RSS {peak} bytes for {files * size} bytes downloaded")
         for i in range(files):
             self.assertEqual((self.dir / "out" / f"{i}.bin").stat().st_size, size)
+
+
+class OpenFilesTest(FetchTestCase):
+    """Each transfer holds a socket and a file: --parallel raises the soft limit on open files
+    (ulimit -n) as far as the hard limit allows, and says so when even that is too low."""
+
+    def fetch_with_limit(self, soft, hard, parallel, urls):
+        self.write_list([self.url(f"/o/{i}.bin", size=5000 + i, delay=0.5) for i in range(urls)])
+        env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+        command = [*shlex.split(MPIEXEC), "-q", "--oversubscribe", "-np", "2", BINARY, "fetch", "urls.txt",
+                   "--out", "out", "--report", "report.json", "--parallel", str(parallel), "--quiet"]
+        return subprocess.run(command, cwd=self.dir, env=env, capture_output=True, text=True, timeout=90,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard)))
+
+    def test_soft_limit_raised(self):
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard != resource.RLIM_INFINITY and hard < 1000:
+            self.skipTest(f"the hard limit on open files here is {hard}")
+        # 64 transfers per rank need more than 100 open files
+        result = self.fetch_with_limit(100, hard, 64, 200)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        for i in range(200):
+            self.assertEqual((self.dir / "out" / f"{i}.bin").read_bytes(), content(f"/o/{i}.bin", 5000 + i))
+        self.assertEqual(self.server.max_in_flight, 128)
+
+    def test_hard_limit_too_low(self):
+        result = self.fetch_with_limit(300, 300, 256, 10)
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertEqual(result.stderr.count("rankpool: error:"), 1, result.stderr)
+        self.assertIn("--parallel 256 needs about", result.stderr)
+        self.assertIn("may open only 300 (ulimit -n); lower --parallel", result.stderr)
+        self.assertEqual(self.server.hits(), 0)
+        self.assertEqual(files_under(self.dir), ["urls.txt"])
 
 
 class StrikeTest(FetchTestCase):
