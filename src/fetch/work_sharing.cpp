@@ -13,7 +13,8 @@
 //   result_tag:  a worker's finished results, a JSON array of one or more, sent as they end.
 //   dynamic only:
 //   request_tag: a worker has room for one more URL (empty payload); it keeps at most one
-//                request open, and asks before it runs dry, so its transfers never wait for one;
+//                request open, and asks only when a transfer could start at once, so that no
+//                URL waits behind a slow transfer while another rank has room for it;
 //   work_tag:    rank 0's answer, the next URL's index, or no_more_work, after which the
 //                worker asks no more.
 // Every rank, rank 0 included, keeps up to --parallel transfers in flight with one TransferPool
@@ -159,7 +160,7 @@ private:
     MPI_Request request_ = MPI_REQUEST_NULL;
 };
 
-// A worker under dynamic: the URLs rank 0 hands out, asked for one ahead.
+// A worker under dynamic: the URLs rank 0 hands out, one request at a time.
 class DynamicShare {
 public:
     explicit DynamicShare(const Job& job) : job_(job) {}
@@ -171,8 +172,8 @@ public:
         queued_.pop_front();
         return index;
     }
-    // Keeps one URL in hand beyond those in flight.
-    void ask_ahead() {
+    // For a free transfer slot.
+    void ask() {
         if (!open_ && queued_.empty() && !exhausted_) open_.emplace(job_);
     }
     bool waiting() const { return open_.has_value(); }
@@ -229,7 +230,7 @@ void work_dynamic(const Job& job) {
                 pool.add(request_for(job, *index));
             else
                 break;
-        share.ask_ahead();
+        if (pool.has_room()) share.ask();
         if (pool.idle() && share.waiting()) {
             share.wait_for_answer();
             continue;

@@ -54,8 +54,8 @@ class SquareKilledRankTest(TempDirTestCase):
 
 class FetchKilledRankTest(FetchTestCase):
     def test_a_rank_killed_mid_download(self):
-        # Rank 0 hands out the URLs (dynamic) and downloads on a thread of its own, so either victim is in
-        # the middle of a slow download when it dies; the fast files are complete by then.
+        # Rank 0 hands out the URLs (dynamic) and downloads too, a URL only to a rank with room for it, so
+        # either victim is in the middle of a slow download when it dies; the fast files are complete by then.
         for victim in (1, 0):
             with self.subTest(victim=victim):
                 fast = [self.url(f"/k{victim}/f{i}.bin", size=20000) + " size=20000" for i in range(4)]
@@ -64,7 +64,7 @@ class FetchKilledRankTest(FetchTestCase):
                 out_dir = self.dir / f"out{victim}"
                 run = Interruptible(["fetch", "urls.txt", "--out", out_dir.name, "--schedule", "dynamic"], self.dir,
                                     ranks=3)
-                # Strike once the fast files are done and every rank (rank 0 on its download thread) is in
+                # Strike once the fast files are done and every rank (rank 0 too) is in
                 # the middle of a slow one.
                 run.wait_until(lambda: sum(name.endswith(".bin") for name in files_under(out_dir)) == 4 and
                                sum(".part-" in name for name in files_under(out_dir)) == 3,
