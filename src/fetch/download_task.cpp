@@ -261,6 +261,7 @@ void DownloadTask::start_attempt(HttpTransfer& transfer) {
 std::variant<FetchResult, double, DownloadTask::Verified> DownloadTask::attempt_ended(const Response& response) {
     try {
         const Attempt& body = *attempt_;
+        part_->flush();  // the file matches its size(), and a file waiting holds no buffer
         result_.http_status = response.status;
         result_.bytes = part_->size();
         if (!response.protocol.empty()) result_.protocol = response.protocol;

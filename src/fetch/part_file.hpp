@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "util/interrupt.hpp"
 
@@ -20,20 +21,24 @@ public:
     PartFile(const PartFile&) = delete;
     PartFile& operator=(const PartFile&) = delete;
 
-    void append(const char* data, std::size_t size);  // throws Error (disk full, ...)
+    void append(const char* data, std::size_t size);  // buffered; throws Error (disk full, ...)
+    void flush();                                     // writes what is buffered, frees the buffer
     void restart();                                   // back to zero bytes
-    std::int64_t size() const { return size_; }
+    std::int64_t size() const { return size_; }       // written and buffered
     const std::filesystem::path& final_path() const { return final_; }
     void commit();  // fsync, then rename onto the final name (replacing a file or symlink there)
 
 private:
     bool hold_lock() const;  // false: the file was removed before this process locked it
+    void write_out(const char* data, std::size_t size);
     void start_write_back();
 
     std::filesystem::path temp_;
     std::filesystem::path final_;
     int fd_ = -1;
     std::int64_t size_ = 0;
+    std::vector<char> pending_;      // appended, not written yet: libcurl hands over 16 kB at a time
+    std::int64_t written_ = 0;       // bytes in the file
     std::int64_t written_back_ = 0;  // bytes before this offset are on their way to the disk
     bool committed_ = false;
     std::optional<RemoveOnInterrupt> on_interrupt_;  // the temporary file, until committed
