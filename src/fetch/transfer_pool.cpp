@@ -13,9 +13,8 @@ namespace {
 // (each holds an open file, not its bytes).
 std::size_t commit_backlog(std::size_t parallel) { return std::max<std::size_t>(parallel, 16); }
 
-// fsync waits for the disk, not the CPU, and file systems with a journal flush the fsyncs that
-// wait at the same moment together: several threads commit many small files much faster.
-constexpr int committer_threads = 8;
+// fsync waits for the disk, not the CPU: a few at once keep the disk busy while transfers go on.
+constexpr int committer_threads = 4;
 
 CURLM* new_multi(std::size_t parallel) {
     CURLM* multi = curl_multi_init();

@@ -202,14 +202,47 @@ private:
     bool exhausted_ = false;
 };
 
-void send_results(const Job& job, TransferPool& pool) {
-    const auto results = pool.take_finished();
-    if (!results.empty()) mpi::send_string(job.comm, root, result_tag, to_message(results));
-}
+// A worker's results on their way to rank 0. Sent without waiting: a blocking send of a message
+// beyond MPI's eager limit would spin until rank 0 gets round to receiving it, while this rank's
+// own transfers stand still.
+class ResultSender {
+public:
+    explicit ResultSender(const Job& job) : job_(job) {}
+    ResultSender(const ResultSender&) = delete;  // MPI reads the messages where they are
+    ResultSender& operator=(const ResultSender&) = delete;
+    ~ResultSender() {
+        for (auto& message : in_flight_) mpi::wait_politely(message.request);
+    }
+
+    void send(TransferPool& pool) {
+        forget_delivered();
+        const auto results = pool.take_finished();
+        if (results.empty()) return;
+        auto& message = in_flight_.emplace_back(Message{.text = to_message(results)});
+        MPI_Isend(message.text.data(), static_cast<int>(message.text.size()), MPI_CHAR, root, result_tag, job_.comm,
+                  &message.request);
+    }
+
+private:
+    struct Message {
+        std::string text;
+        MPI_Request request = MPI_REQUEST_NULL;
+    };
+    void forget_delivered() {
+        for (int done = 1; done && !in_flight_.empty();) {
+            MPI_Test(&in_flight_.front().request, &done, MPI_STATUS_IGNORE);
+            if (done) in_flight_.pop_front();
+        }
+    }
+
+    const Job& job_;
+    std::deque<Message> in_flight_;  // a deque: adding one moves none of the others
+};
 
 void work_static(const Job& job) {
     StaticShare share(job);
     TransferPool pool(job.options.download, job.options.parallel);
+    ResultSender sender(job);
     for (bool more = true; more || !pool.idle();) {
         while (more && pool.has_room())
             if (auto index = share.next())
@@ -217,13 +250,14 @@ void work_static(const Job& job) {
             else
                 more = false;
         pool.step(transfers_only);
-        send_results(job, pool);
+        sender.send(pool);
     }
 }
 
 void work_dynamic(const Job& job) {
     DynamicShare share(job);
     TransferPool pool(job.options.download, job.options.parallel);
+    ResultSender sender(job);
     while (!share.exhausted() || !pool.idle()) {
         while (pool.has_room())
             if (auto index = share.next())
@@ -236,7 +270,7 @@ void work_dynamic(const Job& job) {
             continue;
         }
         pool.step(share.waiting() ? message_check : transfers_only);
-        send_results(job, pool);
+        sender.send(pool);
     }
 }
 
