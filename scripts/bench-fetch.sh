@@ -5,14 +5,16 @@
 # The fetch benchmark: `rankpool fetch` side by side with curl --parallel, wget2 and aria2c, every
 # tool at the same number of transfers in flight (P ranks x K for rankpool), all downloading from
 # Debian's nginx on 127.0.0.1, which the script starts with its own configuration and stops on exit.
-# Scenarios (--scenario, repeatable; default all three):
+# Scenarios (--scenario, repeatable; default all three, in this order):
 #   big    4 files x 200 MB                            P ranks x --parallel 1
-#   small  2000 files x 16 kB                          P ranks x --parallel 1
 #   slow   96 URLs, each answered after 0.4 s (nginx   P ranks x --parallel 16; with P=2 the ideal
 #          echo module), 4 kB bodies                   is ceil(96/32) x 0.4 s = 1.2 s
+#   small  2000 files x 16 kB                          P ranks x --parallel 1
 # Each of the R repetitions (default 3, at least 3) runs every tool once, starting with a different
 # tool each time, plus `mpirun -np P rankpool --version`: rankpool's own time is its whole time
-# minus that start-up. Every tool must download every file, at the right size (one file is also
+# minus that start-up. After each run a `sync` is timed too: the files reach the disk (rankpool
+# fsyncs each one itself). small keeps every run's files until its end (deleting thousands of
+# files just before a run slows that run's file creation on some file systems). Every tool must download every file, at the right size (one file is also
 # compared byte for byte); a tool that fails stops the benchmark. Prints the medians as a table
 # and writes it to bench/results/fetch-peers.md (with the machine and every command), every run to
 # bench/results/fetch-peers.csv.
@@ -20,7 +22,8 @@
 #   --parallel K   transfers in flight per rank in every scenario (default: as above)
 #   --scale F      0 < F <= 1: F x the files of small and slow and the size of big's, for a quick try
 #   --out-dir DIR  where the data lives while the benchmark runs, in a new folder that is deleted at
-#                  the end (default: under $TMPDIR or /tmp); big needs about 1.6 GB there
+#                  the end (default: under $TMPDIR or /tmp); big needs about 1.6 GB there,
+#                  small 32 MB x (R x 4 + 1)
 # RANKPOOL_BIN=PATH measures that binary; otherwise build/rankpool is built (cmake --preset release).
 # Installs what is missing first (scripts/setup.sh bench).
 set -euo pipefail

@@ -2,8 +2,14 @@
 
 namespace rankpool::fetch {
 
-Committer::Committer(int threads, std::function<void()> wake) : wake_(std::move(wake)) {
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+namespace {
+constexpr int threads_syncing_each_file = 4;  // fsync waits for the disk, not the CPU
+constexpr std::size_t largest_group = 256;
+}  // namespace
+
+Committer::Committer(bool group_commit, std::function<void()> wake)
+    : group_commit_(group_commit), wake_(std::move(wake)) {
+    for (int i = 0; i < (group_commit ? 1 : threads_syncing_each_file); ++i) threads_.emplace_back([this] { run(); });
 }
 
 Committer::~Committer() {
@@ -39,19 +45,24 @@ std::size_t Committer::unfinished() const {
 
 void Committer::run() {
     for (;;) {
-        std::unique_ptr<DownloadTask> task;
+        std::vector<std::unique_ptr<DownloadTask>> group;
         {
             std::unique_lock lock(mutex_);
             work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;  // stopping, and everything is committed
-            task = std::move(queue_.front());
-            queue_.pop_front();
+            const std::size_t most = group_commit_ ? largest_group : 1;
+            while (!queue_.empty() && group.size() < most) {
+                group.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
         }
-        FetchResult result = task->commit();  // never throws: a failure is in the result
-        task.reset();
+        // Never throw: a failure is in the result.
+        auto results =
+            group_commit_ ? DownloadTask::commit_together(group) : std::vector<FetchResult>{group.front()->commit()};
+        group.clear();
         {
             std::lock_guard lock(mutex_);
-            finished_.push_back(std::move(result));
+            for (auto& result : results) finished_.push_back(std::move(result));
         }
         wake_();
     }

@@ -1,6 +1,11 @@
 #pragma once
-// Finished downloads are made durable and renamed into place here, on a few threads of their
-// own: fsync takes as long as the disk needs, and the transfers must not wait for it.
+// Finished downloads are made durable and renamed into place here, on threads of their own:
+// fsync takes as long as the disk needs, and the transfers must not wait for it.
+//
+// On a local file system, one thread takes every file waiting and makes them durable with one
+// syncfs (group commit): while it syncs, the next group gathers, so a flood of small files costs
+// a sync per group, not per file. Elsewhere (NFS, Lustre, ...: util/local_file_system.hpp) each
+// file gets its own fsync, on a few threads at once.
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -16,7 +21,7 @@ namespace rankpool::fetch {
 class Committer {
 public:
     // `wake` is called (from a committer thread) whenever a result is ready.
-    Committer(int threads, std::function<void()> wake);
+    Committer(bool group_commit, std::function<void()> wake);
     ~Committer();  // commits what was submitted, then joins the threads
     Committer(const Committer&) = delete;
     Committer& operator=(const Committer&) = delete;
@@ -28,6 +33,7 @@ public:
 private:
     void run();
 
+    bool group_commit_;
     std::function<void()> wake_;
     mutable std::mutex mutex_;
     std::condition_variable work_ready_;

@@ -296,9 +296,19 @@ std::variant<FetchResult, double, DownloadTask::Verified> DownloadTask::attempt_
     }
 }
 
-FetchResult DownloadTask::commit() {
+FetchResult DownloadTask::commit() { return commit_with(&PartFile::commit); }
+
+std::vector<FetchResult> DownloadTask::commit_together(std::vector<std::unique_ptr<DownloadTask>>& tasks) {
+    const bool synced = !tasks.empty() && tasks.front()->part_->sync_file_system();
+    std::vector<FetchResult> results;
+    for (auto& task : tasks)
+        results.push_back(task->commit_with(synced ? &PartFile::commit_synced : &PartFile::commit));
+    return results;
+}
+
+FetchResult DownloadTask::commit_with(void (PartFile::*put_in_place)()) {
     try {
-        part_->commit();
+        ((*part_).*put_in_place)();
         part_.reset();
         return finished(FetchStatus::ok);
     } catch (const std::exception& e) {

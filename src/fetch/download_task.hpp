@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "fetch/http_transfer.hpp"
 #include "fetch/part_file.hpp"
@@ -58,6 +59,9 @@ public:
 
     // fsync and rename into place (slow: the pool runs it on another thread).
     FetchResult commit();
+    // The same for verified tasks downloading into one folder, made durable by one syncfs (each
+    // by its own fsync if that fails): for a local file system (util/local_file_system.hpp).
+    static std::vector<FetchResult> commit_together(std::vector<std::unique_ptr<DownloadTask>>& tasks);
 
     // The task's result now, with `reason` as its error (the file system failed under it).
     FetchResult fail(const std::string& reason);
@@ -66,6 +70,7 @@ public:
 
 private:
     FetchResult finished(FetchStatus status);
+    FetchResult commit_with(void (PartFile::*put_in_place)());
 
     DownloadRequest request_;
     const DownloadSettings& settings_;

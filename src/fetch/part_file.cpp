@@ -134,9 +134,20 @@ void PartFile::restart() {
     written_back_ = 0;
 }
 
+bool PartFile::sync_file_system() const { return ::syncfs(fd_) == 0; }
+
 void PartFile::commit() {
     flush();
     if (::fsync(fd_) != 0) fail(final_, "cannot flush");
+    put_in_place();
+}
+
+void PartFile::commit_synced() {
+    if (!pending_.empty()) return commit();  // bytes the sync did not see (a finished attempt leaves none)
+    put_in_place();
+}
+
+void PartFile::put_in_place() {
     // Renamed while still open, so locked: another job's remove_abandoned_parts cannot take it
     // in between.
     if (::rename(temp_.c_str(), final_.c_str()) != 0) fail(final_, "cannot move the download into place");

@@ -5,16 +5,14 @@
 #include <algorithm>
 
 #include "util/error.hpp"
+#include "util/local_file_system.hpp"
 
 namespace rankpool::fetch {
 
 namespace {
 // Commits may lag behind the transfers by this many files before new work waits for them
-// (each holds an open file, not its bytes).
-std::size_t commit_backlog(std::size_t parallel) { return std::max<std::size_t>(parallel, 16); }
-
-// fsync waits for the disk, not the CPU: a few at once keep the disk busy while transfers go on.
-constexpr int committer_threads = 4;
+// (each holds an open file, not its bytes): room for the files that arrive during a group's sync.
+std::size_t commit_backlog(std::size_t parallel) { return std::max<std::size_t>(parallel, 64); }
 
 CURLM* new_multi(std::size_t parallel) {
     CURLM* multi = curl_multi_init();
@@ -37,7 +35,7 @@ TransferPool::TransferPool(const DownloadSettings& settings, int parallel)
     : multi_(new_multi(static_cast<std::size_t>(parallel))),
       settings_(settings),
       parallel_(static_cast<std::size_t>(parallel)),
-      committer_(committer_threads, [this] { curl_multi_wakeup(multi_.get()); }) {}
+      committer_(on_local_file_system(settings.out), [this] { curl_multi_wakeup(multi_.get()); }) {}
 
 // Then the members go, last first: the committer (whose threads may still wake multi_), the
 // easy handles, multi_.

@@ -1,6 +1,7 @@
 """`rankpool fetch --parallel K`: every rank keeps up to K transfers in flight, under every schedule, with
 each URL requested once; memory stays bounded whatever the file sizes; Ctrl-C and a killed rank with many
 transfers in flight leave no temporary file behind (a killed rank's are removed by the rerun).
+On a file system that is not local (a FUSE mount here) each finished file gets its own fsync.
 The failure cases of the fault server at --parallel 8 are in test_fetch_transfer.py."""
 import os
 import resource
@@ -11,6 +12,7 @@ import unittest
 
 from fault_server import FaultServer, content
 from fetch_testing import FetchTestCase, sha256
+from fuse_mount import mount_nolock_fs
 from job_control import Interruptible, files_under
 from rankpool_testing import BINARY, MPIEXEC
 
@@ -144,6 +146,45 @@ class StrikeTest(FetchTestCase):
         self.assertEqual(files_under(self.dir / "out"), sorted(f"s{i}.bin" for i in range(8)))
         for i in range(8):
             self.assertEqual((self.dir / "out" / f"s{i}.bin").read_bytes(), content(f"/slow/s{i}.bin", 200_000))
+
+
+class NetworkFileSystemTest(FetchTestCase):
+    """--out on a FUSE mount (nolock_fs.py, a passthrough to `self.backing`): not a local file system, so
+    each file is made durable with its own fsync on the committer's threads instead of one syncfs per
+    group, as on NFS or Lustre. Skipped where FUSE cannot be mounted, like test_square_nolock.py."""
+
+    def setUp(self):
+        super().setUp()
+        self.backing, self.mount = self.dir / "backing", self.dir / "mnt"
+        mount_nolock_fs(self, self.backing, self.mount)
+
+    def assertNoParts(self):
+        for folder in (self.mount, self.backing):
+            self.assertEqual([name for name in files_under(folder) if ".part-" in name], [], folder)
+
+    def test_many_files(self):
+        # Small files arrive faster than each fsync returns: every rank's 4 syncing threads stay busy.
+        files = [(f"/nfs/{i}.bin", 100 + i) for i in range(300)]
+        result = self.fetch([self.url(path, size=size) for path, size in files], "--parallel", "8", ranks=2,
+                            out="mnt/out")
+        self.assertEqual(result.code, 0, result.out + result.err)
+        self.assertEqual([entry["status"] for entry in result.results], ["ok"] * len(files))
+        for (path, size), entry in zip(files, result.results):
+            self.assertEqual((self.mount / "out" / entry["file"]).read_bytes(), content(path, size), entry["file"])
+        self.assertEqual(files_under(self.backing / "out"), sorted(f"{i}.bin" for i in range(300)))
+        self.assertNoParts()
+
+    def test_failed_download(self):
+        lines = [self.url(f"/nfs/{i}.bin", size=2000) for i in range(8)]
+        lines.insert(3, self.url("/nfs/missing.bin", status=404))
+        result = self.fetch(lines, "--parallel", "8", ranks=2, out="mnt/out")
+        self.assertEqual(result.code, 1, result.out + result.err)
+        self.assertFailed(result.results[3], attempts=1, http=404, error="404")
+        self.assertEqual([entry["status"] for entry in result.results], ["ok"] * 3 + ["failed"] + ["ok"] * 5)
+        self.assertFalse(os.path.lexists(self.mount / "out" / "missing.bin"))
+        # The failed line's name is absent from the backing folder too, and no other file is there.
+        self.assertEqual(files_under(self.backing / "out"), sorted(f"{i}.bin" for i in range(8)))
+        self.assertNoParts()
 
 
 if __name__ == "__main__":

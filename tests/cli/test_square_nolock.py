@@ -7,31 +7,11 @@ with the reason, only when FUSE cannot be mounted here at all.
 """
 import errno
 import fcntl
-import importlib.util
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
 import unittest
-from pathlib import Path
 
+from fuse_mount import mount_nolock_fs
 from rankpool_testing import DEFAULT_SEED, TempDirTestCase, generate
-
-NOLOCK_FS = Path(__file__).resolve().parents[1] / "helpers" / "nolock_fs.py"
-MOUNT_TIMEOUT = 10  # seconds
-# The helper's (libfuse's) words when the kernel or the container does not let us mount.
-CANNOT_MOUNT = ("Operation not permitted", "Permission denied", "device not found", "No such device",
-                "fuse device not found")
-
-
-def mounted(path):
-    """Whether `path` (absolute, resolved) is a mount point, from the mount table (never touches the
-    file system mounted there, which may hang)."""
-    with open("/proc/self/mounts") as mounts:
-        # Fields are octal-escaped (\040 for a space); temporary folder names here have none of those.
-        return any(line.split()[1] == str(path) for line in mounts)
 
 
 class NoLockTest(TempDirTestCase):
@@ -40,66 +20,9 @@ class NoLockTest(TempDirTestCase):
 
     def setUp(self):
         super().setUp()
-        if not os.path.exists("/dev/fuse"):
-            self.skipTest("FUSE cannot be mounted here: /dev/fuse does not exist (no fuse module, or a "
-                          "container started without --device /dev/fuse)")
-        try:
-            os.close(os.open("/dev/fuse", os.O_RDWR))
-        except OSError as e:
-            self.skipTest(f"FUSE cannot be mounted here: cannot open /dev/fuse: {e.strerror}")
-        if importlib.util.find_spec("fuse") is None:
-            self.fail(f"{sys.executable} cannot import fuse: install Debian's python3-fuse (scripts/setup.sh test)")
         self.backing, self.mount = self.dir / "backing", self.dir / "mnt"
-        self.backing.mkdir()
-        self.mount.mkdir()
-        self.mount_fs()
+        mount_nolock_fs(self, self.backing, self.mount)
         self.check_fs()
-
-    def mount_fs(self):
-        """Starts nolock_fs.py in the foreground and waits for the mount; registers the unmount (which
-        runs before the temporary folder goes, as cleanups run last-in first-out)."""
-        log = tempfile.TemporaryFile()  # not under self.dir: snapshots must not see it
-        self.addCleanup(log.close)
-        proc = subprocess.Popen([sys.executable, str(NOLOCK_FS), str(self.backing), str(self.mount)],
-                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-        self.fs_mounted = False
-        self.addCleanup(self.unmount_fs, proc, log)
-        deadline = time.monotonic() + MOUNT_TIMEOUT
-        while not mounted(self.mount):
-            if proc.poll() is not None:
-                log.seek(0)
-                text = "; ".join(log.read().decode(errors="replace").split("\n")).strip("; ")
-                if any(words in text for words in CANNOT_MOUNT):
-                    self.skipTest(f"FUSE cannot be mounted here: {NOLOCK_FS.name} exited {proc.returncode}: {text}")
-                self.fail(f"{NOLOCK_FS.name} exited {proc.returncode} without mounting: {text}")
-            if time.monotonic() > deadline:
-                self.fail(f"{NOLOCK_FS.name} did not mount {self.mount} within {MOUNT_TIMEOUT} s")
-            time.sleep(0.02)
-        self.fs_mounted = True
-
-    def unmount_fs(self, proc, log):
-        """Unmounts (lazily if busy) and waits for the file system process; fails if a process that had
-        mounted exits with an error or left a traceback (an operation that broke rather than failing
-        with an errno). A process that never mounted was already reported by mount_fs."""
-        if not self.fs_mounted and proc.poll() is None:  # still not mounted after MOUNT_TIMEOUT
-            proc.kill()
-        if mounted(self.mount):
-            fusermount = shutil.which("fusermount") or shutil.which("fusermount3")
-            command = [fusermount, "-u"] if fusermount else ["umount"]
-            if subprocess.run([*command, str(self.mount)], capture_output=True).returncode != 0:
-                subprocess.run([*command, "-z" if fusermount else "-l", str(self.mount)], check=True,
-                               capture_output=True)
-        try:
-            proc.wait(timeout=MOUNT_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise AssertionError(f"{NOLOCK_FS.name} did not exit after the unmount") from None
-        log.seek(0)
-        text = log.read().decode(errors="replace")
-        if self.fs_mounted and (proc.returncode != 0 or "Traceback" in text):
-            raise AssertionError(f"{NOLOCK_FS.name} exited {proc.returncode}:\n{text}")
 
     def check_fs(self):
         """The fixture is what the tests claim: fcntl byte-range locks fail with ENOLCK on the mount
