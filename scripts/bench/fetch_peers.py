@@ -31,17 +31,16 @@ import time
 
 from rankpool_scripts import markdown_table, mpirun
 
-# name: (files, bytes per file, transfers per rank, description), in the order they run: small
-# last, because it deletes many files at its end (see run_scenario).
+# name: (files, bytes per file, transfers per rank, description), in the order they run.
 SCENARIOS = {
     "big": (4, 200_000_000, 1, "{n} files x {mb:g} MB"),
     "slow": (96, 4_000, 16, "{n} URLs x {kb:g} kB, {delay:g} s delay"),
     "small": (2000, 16_000, 1, "{n} files x {kb:g} kB"),
 }
-# A scenario with more files than this keeps each run's downloads until it ends: thousands of
-# files deleted just before a run slow down that run's file creation on some file systems (ext4
-# without a journal skips inodes freed in the last 30 s), whichever tool it is.
-KEEP_OUTPUTS_ABOVE = 100
+# Downloads of a run up to this many bytes are kept until the benchmark ends (bench-fetch.sh
+# deletes WORK): files deleted just before a run slow down that run's file creation on some file
+# systems (ext4 without a journal scans past inodes freed in the last 30 s), whichever tool it is.
+KEEP_OUTPUTS_UP_TO = 100_000_000
 TOOLS = ["rankpool", "curl", "wget2", "aria2c"]
 PEERS = TOOLS[1:]
 BLOCK = 16_000_000
@@ -180,9 +179,9 @@ def run_scenario(s, a, records):
                 check(s, tool, out, r)
             except BenchError as e:
                 raise BenchError(f"{tool}, scenario {s.name}, repetition {r + 1}: {e}") from None
-            if s.files > KEEP_OUTPUTS_ABOVE:
+            if s.files * s.size <= KEEP_OUTPUTS_UP_TO:
                 os.makedirs(kept, exist_ok=True)
-                os.rename(out, os.path.join(kept, f"{tool}-{r + 1}"))
+                os.rename(out, os.path.join(kept, f"{s.name}-{tool}-{r + 1}"))
             else:
                 shutil.rmtree(out)
             record = {"scenario": s.name, "repetition": r + 1, "position": position + 1, "tool": tool,
@@ -195,7 +194,6 @@ def run_scenario(s, a, records):
             records.append(record)
         line = ", ".join(f"{rec['tool']} {rec['seconds']:.3f} s" for rec in records[-len(TOOLS):])
         print(f"{s.name} {r + 1}/{a.repeat}: {line} (start-up {startup:.3f} s)", file=sys.stderr)
-    shutil.rmtree(kept, ignore_errors=True)
     s.remove()
 
 
@@ -305,7 +303,8 @@ def main():
         print(f"bench-fetch.sh: {a.bin} has no `fetch --parallel`: one transfer per rank, "
               f"run without the option", file=sys.stderr)
     runs = a.repeat * len(TOOLS)
-    need = max(s.files * s.size * (1 + (runs if s.files > KEEP_OUTPUTS_ABOVE else 1)) for s in scenarios) + 100_000_000
+    kept = sum(s.files * s.size * runs for s in scenarios if s.files * s.size <= KEEP_OUTPUTS_UP_TO)
+    need = max(2 * s.files * s.size for s in scenarios) + kept + 100_000_000
     free = shutil.disk_usage(a.work).free
     if free < need:
         print(f"bench-fetch.sh: error: {a.work} has {free / 1e9:.1f} GB free; the benchmark needs about "
