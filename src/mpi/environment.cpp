@@ -7,7 +7,7 @@
 namespace rankpool::mpi {
 
 Environment::Environment(int& argc, char**& argv) {
-    // FUNNELED: fetch's rank 0 downloads in a second thread, which never calls MPI.
+    // FUNNELED: fetch's committer threads (fetch/committer.hpp) never call MPI.
     int provided = 0;
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);  // fetch checks `provided`
     install_error_handler();
