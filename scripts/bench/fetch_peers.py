@@ -39,7 +39,7 @@ SCENARIOS = {
 }
 # Downloads of a run up to this many bytes are kept until the benchmark ends (bench-fetch.sh
 # deletes WORK): files deleted just before a run slow down that run's file creation on some file
-# systems (ext4 without a journal scans past inodes freed in the last 30 s), whichever tool it is.
+# systems (ext4 without a journal scans past inodes freed in the last minutes), whichever tool it is.
 KEEP_OUTPUTS_UP_TO = 100_000_000
 TOOLS = ["rankpool", "curl", "wget2", "aria2c"]
 PEERS = TOOLS[1:]
