@@ -13,9 +13,10 @@
 # Each of the R repetitions (default 3, at least 3) runs every tool once, starting with a different
 # tool each time, plus `mpirun -np P rankpool --version`: rankpool's own time is its whole time
 # minus that start-up. After each run a `sync` is timed too: the files reach the disk (rankpool
-# fsyncs each one itself). Downloads of small and slow stay until the end (files deleted just
-# before a run slow down that run's file creation on some file systems). Every tool must download every file, at the right size (one file is also
-# compared byte for byte); a tool that fails stops the benchmark. Prints the medians as a table
+# syncs each one before renaming it). Downloads of small and slow stay until the end (files
+# deleted just before a run slow down that run's file creation on some file systems). Every tool
+# must download every file, at the right size (one file is also compared byte for byte); a tool
+# that fails stops the benchmark. Prints the medians as a table
 # and writes it to bench/results/fetch-peers.md (with the machine and every command), every run to
 # bench/results/fetch-peers.csv.
 #   --ranks P      ranks of rankpool (default 2)

@@ -174,7 +174,7 @@ def run_scenario(s, a, records):
                     startup = timed(s.command("startup", out), os.path.join(logs, "startup.log"))
                 seconds = timed(s.command(tool, out), os.path.join(logs, f"{tool}.log"))
                 synced = time.perf_counter()
-                os.sync()  # what the tool left unwritten: rankpool fsyncs each file, its peers do not
+                os.sync()  # what the tool left unwritten: rankpool syncs each file itself, its peers do not
                 sync_after = time.perf_counter() - synced
                 check(s, tool, out, r)
             except BenchError as e:
@@ -327,7 +327,7 @@ def main():
              f"transfers in flight; medians of {a.repeat} repetitions, each running every tool once in "
              f"rotating order. rankpool's own time = its whole time minus the same repetition's "
              f"`mpirun -np {a.ranks} rankpool --version`. \"then sync\": the time until the files are on "
-             f"disk, the run plus a `sync` right after it (rankpool fsyncs every file before renaming it "
+             f"disk, the run plus a `sync` right after it (rankpool syncs every file before renaming it "
              f"into place; the peers leave their files in the page cache).")
     print("\n".join([intro, ""] + table + [""] + notes))
     os.makedirs(a.results, exist_ok=True)

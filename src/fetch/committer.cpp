@@ -1,5 +1,10 @@
 #include "fetch/committer.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "util/local_file_system.hpp"
+
 namespace rankpool::fetch {
 
 namespace {
@@ -7,9 +12,11 @@ constexpr int threads_syncing_each_file = 4;  // fsync waits for the disk, not t
 constexpr std::size_t largest_group = 256;
 }  // namespace
 
-Committer::Committer(bool group_commit, std::function<void()> wake)
-    : group_commit_(group_commit), wake_(std::move(wake)) {
-    for (int i = 0; i < (group_commit ? 1 : threads_syncing_each_file); ++i) threads_.emplace_back([this] { run(); });
+Committer::Committer(const std::filesystem::path& folder, std::function<void()> wake) : wake_(std::move(wake)) {
+    if (on_local_file_system(folder) && syncfs_reports_write_errors())
+        group_sync_fd_ = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int threads = group_sync_fd_ >= 0 ? 1 : threads_syncing_each_file;
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
 }
 
 Committer::~Committer() {
@@ -19,6 +26,7 @@ Committer::~Committer() {
     }
     work_ready_.notify_all();
     for (auto& thread : threads_) thread.join();
+    if (group_sync_fd_ >= 0) ::close(group_sync_fd_);
 }
 
 void Committer::submit(std::unique_ptr<DownloadTask> task) {
@@ -50,15 +58,16 @@ void Committer::run() {
             std::unique_lock lock(mutex_);
             work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;  // stopping, and everything is committed
-            const std::size_t most = group_commit_ ? largest_group : 1;
+            const std::size_t most = group_sync_fd_ >= 0 ? largest_group : 1;
             while (!queue_.empty() && group.size() < most) {
                 group.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
         }
-        // Never throw: a failure is in the result.
-        auto results =
-            group_commit_ ? DownloadTask::commit_together(group) : std::vector<FetchResult>{group.front()->commit()};
+        // Never throw: a failure is in the result. A failed syncfs leaves each file to its own
+        // fsync, which tells which of them failed.
+        const bool synced = group_sync_fd_ >= 0 && ::syncfs(group_sync_fd_) == 0;
+        auto results = DownloadTask::commit_all(group, synced);
         group.clear();
         {
             std::lock_guard lock(mutex_);

@@ -4,10 +4,14 @@
 //
 // On a local file system, one thread takes every file waiting and makes them durable with one
 // syncfs (group commit): while it syncs, the next group gathers, so a flood of small files costs
-// a sync per group, not per file. Elsewhere (NFS, Lustre, ...: util/local_file_system.hpp) each
-// file gets its own fsync, on a few threads at once.
+// a sync per group, not per file. The price: syncfs also writes whatever else is waiting for that
+// file system (other jobs' files, this rank's big downloads), so a group can wait longer on a
+// busy disk; the transfers go on meanwhile. Elsewhere (NFS, Lustre, ..., or a kernel whose
+// syncfs hides write errors: util/local_file_system.hpp) each file gets its own fsync, on a few
+// threads at once.
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -20,8 +24,8 @@ namespace rankpool::fetch {
 
 class Committer {
 public:
-    // `wake` is called (from a committer thread) whenever a result is ready.
-    Committer(bool group_commit, std::function<void()> wake);
+    // For downloads into `folder`; `wake` is called (from a committer thread) whenever a result is ready.
+    Committer(const std::filesystem::path& folder, std::function<void()> wake);
     ~Committer();  // commits what was submitted, then joins the threads
     Committer(const Committer&) = delete;
     Committer& operator=(const Committer&) = delete;
@@ -33,7 +37,9 @@ public:
 private:
     void run();
 
-    bool group_commit_;
+    // Open from before any download into the folder, so that its syncfs reports every write
+    // error since (a descriptor's syncfs reports the errors since it was opened); -1: no group commit.
+    int group_sync_fd_ = -1;
     std::function<void()> wake_;
     mutable std::mutex mutex_;
     std::condition_variable work_ready_;

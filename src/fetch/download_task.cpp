@@ -298,8 +298,7 @@ std::variant<FetchResult, double, DownloadTask::Verified> DownloadTask::attempt_
 
 FetchResult DownloadTask::commit() { return commit_with(&PartFile::commit); }
 
-std::vector<FetchResult> DownloadTask::commit_together(std::vector<std::unique_ptr<DownloadTask>>& tasks) {
-    const bool synced = !tasks.empty() && tasks.front()->part_->sync_file_system();
+std::vector<FetchResult> DownloadTask::commit_all(std::vector<std::unique_ptr<DownloadTask>>& tasks, bool synced) {
     std::vector<FetchResult> results;
     for (auto& task : tasks)
         results.push_back(task->commit_with(synced ? &PartFile::commit_synced : &PartFile::commit));

@@ -59,9 +59,8 @@ public:
 
     // fsync and rename into place (slow: the pool runs it on another thread).
     FetchResult commit();
-    // The same for verified tasks downloading into one folder, made durable by one syncfs (each
-    // by its own fsync if that fails): for a local file system (util/local_file_system.hpp).
-    static std::vector<FetchResult> commit_together(std::vector<std::unique_ptr<DownloadTask>>& tasks);
+    // commit() for each task, or, when `synced` (a syncfs after they were verified), only the rename.
+    static std::vector<FetchResult> commit_all(std::vector<std::unique_ptr<DownloadTask>>& tasks, bool synced);
 
     // The task's result now, with `reason` as its error (the file system failed under it).
     FetchResult fail(const std::string& reason);

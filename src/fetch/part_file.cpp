@@ -87,7 +87,7 @@ PartFile::~PartFile() {
 constexpr std::size_t write_size = 256 << 10;
 
 void PartFile::append(const char* data, std::size_t size) {
-    if (pending_.size() + size > write_size) flush();
+    if (pending_.size() + size > write_size) write_pending();
     if (size >= write_size)
         write_out(data, size);
     else
@@ -96,11 +96,17 @@ void PartFile::append(const char* data, std::size_t size) {
 }
 
 void PartFile::flush() {
-    // Taken out first: a file waiting for its commit or retry holds no buffer, and bytes whose
-    // write failed are not tried again (the download has failed).
+    write_pending();
+    std::vector<char>().swap(pending_);  // a file waiting for its commit or retry holds no buffer
+}
+
+void PartFile::write_pending() {
+    // Taken out first: bytes whose write failed are not tried again (the download has failed).
     std::vector<char> pending;
     pending.swap(pending_);
     write_out(pending.data(), pending.size());
+    pending.clear();
+    pending_.swap(pending);  // the buffer again, for the next bytes
 }
 
 void PartFile::write_out(const char* data, std::size_t size) {
@@ -119,6 +125,8 @@ void PartFile::write_out(const char* data, std::size_t size) {
 
 // A big file goes to the disk while it still arrives, so that the fsync in commit() waits for
 // its last few megabytes instead of all of it. Only a hint: commit()'s fsync reports errors.
+// (On a disk that cannot keep up it blocks until the disk takes the writes, which is then also
+// the pace the bytes can arrive at.)
 void PartFile::start_write_back() {
     constexpr std::int64_t step = 8 << 20;
     if (written_ - written_back_ < step) return;
@@ -133,8 +141,6 @@ void PartFile::restart() {
     written_ = 0;
     written_back_ = 0;
 }
-
-bool PartFile::sync_file_system() const { return ::syncfs(fd_) == 0; }
 
 void PartFile::commit() {
     flush();

@@ -26,13 +26,12 @@ public:
     void restart();                                   // back to zero bytes
     std::int64_t size() const { return size_; }       // written and buffered
     const std::filesystem::path& final_path() const { return final_; }
-    void commit();  // fsync, then rename onto the final name (replacing a file or symlink there)
-    // For files made durable together: syncfs of their file system, then each one's commit_synced().
-    bool sync_file_system() const;  // false: it failed (commit() then tells which file failed)
-    void commit_synced();           // commit() without its fsync
+    void commit();         // fsync, then rename onto the final name (replacing a file or symlink there)
+    void commit_synced();  // commit() without its fsync, after a syncfs made the bytes durable
 
 private:
     bool hold_lock() const;  // false: the file was removed before this process locked it
+    void write_pending();    // keeps the buffer
     void write_out(const char* data, std::size_t size);
     void put_in_place();  // the rename
     void start_write_back();

@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "util/error.hpp"
-#include "util/local_file_system.hpp"
 
 namespace rankpool::fetch {
 
@@ -25,8 +24,10 @@ CURLM* new_multi(std::size_t parallel) {
 
 std::size_t TransferPool::open_files_needed(int parallel) {
     const auto transfers = static_cast<std::size_t>(parallel);
-    // A socket and a file per transfer, a file per commit waiting, and room for MPI, libcurl, stdio.
-    return 2 * transfers + commit_backlog(transfers) + 64;
+    // A file and up to two sockets per transfer (a connection being made tries IPv6 and IPv4; a
+    // name being resolved holds a socket pair), a file per commit waiting, and room for MPI,
+    // libcurl and stdio.
+    return 3 * transfers + commit_backlog(transfers) + 64;
 }
 
 void TransferPool::MultiCleanup::operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
@@ -35,7 +36,7 @@ TransferPool::TransferPool(const DownloadSettings& settings, int parallel)
     : multi_(new_multi(static_cast<std::size_t>(parallel))),
       settings_(settings),
       parallel_(static_cast<std::size_t>(parallel)),
-      committer_(on_local_file_system(settings.out), [this] { curl_multi_wakeup(multi_.get()); }) {}
+      committer_(settings.out, [this] { curl_multi_wakeup(multi_.get()); }) {}
 
 // Then the members go, last first: the committer (whose threads may still wake multi_), the
 // easy handles, multi_.

@@ -223,6 +223,9 @@ public:
                   &message.request);
     }
 
+    // Messages beyond MPI's eager limit move only while this rank calls into MPI: step briefly then.
+    bool delivering() const { return !in_flight_.empty(); }
+
 private:
     struct Message {
         std::string text;
@@ -249,7 +252,7 @@ void work_static(const Job& job) {
                 pool.add(request_for(job, *index));
             else
                 more = false;
-        pool.step(transfers_only);
+        pool.step(sender.delivering() ? message_check : transfers_only);
         sender.send(pool);
     }
 }
@@ -269,7 +272,7 @@ void work_dynamic(const Job& job) {
             share.wait_for_answer();
             continue;
         }
-        pool.step(share.waiting() ? message_check : transfers_only);
+        pool.step(share.waiting() || sender.delivering() ? message_check : transfers_only);
         sender.send(pool);
     }
 }

@@ -29,11 +29,11 @@ def mounted(path):
         return any(line.split()[1] == str(path) for line in mounts)
 
 
-def mount_nolock_fs(test, backing, mount):
+def mount_nolock_fs(test, backing, mount, fsync_log=None):
     """Creates the folders `backing` and `mount` (Paths, absolute and resolved, e.g. under a temporary
     folder), starts nolock_fs.py in the foreground and waits for the mount. Registers the unmount on
     `test`; it runs before the temporary folder goes if that cleanup was registered first (cleanups run
-    last-in first-out)."""
+    last-in first-out). `fsync_log`: a file (outside `backing`) that gets one line per fsync, its path."""
     if not os.path.exists("/dev/fuse"):
         test.skipTest("FUSE cannot be mounted here: /dev/fuse does not exist (no fuse module, or a "
                       "container started without --device /dev/fuse)")
@@ -47,7 +47,8 @@ def mount_nolock_fs(test, backing, mount):
     mount.mkdir()
     log = tempfile.TemporaryFile()  # not under the test's folder: snapshots must not see it
     test.addCleanup(log.close)
-    proc = subprocess.Popen([sys.executable, str(NOLOCK_FS), str(backing), str(mount)],
+    env = dict(os.environ, NOLOCK_FS_FSYNC_LOG=str(fsync_log)) if fsync_log else None
+    proc = subprocess.Popen([sys.executable, str(NOLOCK_FS), str(backing), str(mount)], env=env,
                             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     ready = False  # the cleanup reads it when it runs, after the wait below
     test.addCleanup(lambda: unmount(proc, log, mount, ready))
