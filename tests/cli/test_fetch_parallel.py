@@ -14,7 +14,7 @@ from fault_server import FaultServer, content
 from fetch_testing import FetchTestCase, sha256
 from fuse_mount import mount_nolock_fs
 from job_control import Interruptible, files_under
-from rankpool_testing import BINARY, MPIEXEC
+from rankpool_testing import BINARY, MPIEXEC, SANITIZED
 
 
 class InFlightTest(FetchTestCase):
@@ -61,6 +61,7 @@ def high_water_mark(pid):
 
 
 class MemoryTest(FetchTestCase):
+    @unittest.skipIf(SANITIZED, "AddressSanitizer's shadow memory and quarantine inflate the peak RSS")
     def test_memory_stays_bounded(self):
         # 6 x 40 MB at once in one process: no body is ever held in memory.
         size, files = 40_000_000, 6
