@@ -107,7 +107,8 @@ void TransferPool::attempt_ended(Running running, int code) {
         committer_.submit(std::move(task));
 }
 
-void TransferPool::collect_ended() {
+bool TransferPool::collect_ended() {
+    bool ended = false;
     int left = 0;
     while (CURLMsg* message = curl_multi_info_read(multi_.get(), &left)) {
         if (message->msg != CURLMSG_DONE) continue;
@@ -116,7 +117,9 @@ void TransferPool::collect_ended() {
         curl_multi_remove_handle(multi_.get(), handle);
         auto node = running_.extract(handle);
         attempt_ended(std::move(node.mapped()), code);
+        ended = true;
     }
+    return ended;
 }
 
 std::chrono::milliseconds TransferPool::wait_limit(std::chrono::milliseconds max_wait) const {
@@ -131,9 +134,9 @@ void TransferPool::step(std::chrono::milliseconds max_wait) {
     start_due_retries();
     int still_running = 0;
     curl_multi_perform(multi_.get(), &still_running);
-    collect_ended();
+    const bool ended = collect_ended();
     take_committed();
-    if (!finished_.empty()) return;
+    if (ended || !finished_.empty()) return;  // the caller may start the next transfer at once
     // A commit finishing meanwhile wakes the poll (curl_multi_wakeup).
     curl_multi_poll(multi_.get(), nullptr, 0, static_cast<int>(wait_limit(max_wait).count()), nullptr);
     start_due_retries();

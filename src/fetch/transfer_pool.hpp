@@ -32,7 +32,8 @@ public:
     // Nothing under way, nothing being committed, no result waiting to be taken.
     bool idle() const;
 
-    // Moves the transfers on; returns once a result is ready or `max_wait` has passed.
+    // Moves the transfers on; returns once a result is ready, a transfer has ended (its slot is
+    // free while its file is committed) or `max_wait` has passed.
     void step(std::chrono::milliseconds max_wait);
     std::vector<FetchResult> take_finished();
 
@@ -49,7 +50,7 @@ private:
 
     void start(std::unique_ptr<DownloadTask> task);
     void start_due_retries();
-    void collect_ended();
+    bool collect_ended();  // true when an attempt ended
     void take_committed();
     void attempt_ended(Running running, int code);
     std::chrono::milliseconds wait_limit(std::chrono::milliseconds max_wait) const;
