@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
+
 #include "util/local_file_system.hpp"
 
 namespace rankpool::fetch {
@@ -10,6 +12,10 @@ namespace rankpool::fetch {
 namespace {
 constexpr int threads_syncing_each_file = 4;  // fsync waits for the disk, not the CPU
 constexpr std::size_t largest_group = 256;
+// A group gathers the files that end within this long after its first: each syncfs also flushes
+// the disk's cache, so syncing each file the moment it ends costs a flush per file in a flood of
+// small ones (2000 x 16 kB: about 1.5 times the time), while a file waits at most this much more.
+constexpr auto gathering = std::chrono::milliseconds(5);
 }  // namespace
 
 Committer::Committer(const std::filesystem::path& folder, std::function<void()> wake) : wake_(std::move(wake)) {
@@ -58,6 +64,8 @@ void Committer::run() {
             std::unique_lock lock(mutex_);
             work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;  // stopping, and everything is committed
+            if (group_sync_fd_ >= 0)
+                work_ready_.wait_for(lock, gathering, [this] { return stopping_ || queue_.size() >= largest_group; });
             const std::size_t most = group_sync_fd_ >= 0 ? largest_group : 1;
             while (!queue_.empty() && group.size() < most) {
                 group.push_back(std::move(queue_.front()));

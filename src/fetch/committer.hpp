@@ -2,13 +2,13 @@
 // Finished downloads are made durable and renamed into place here, on threads of their own:
 // fsync takes as long as the disk needs, and the transfers must not wait for it.
 //
-// On a local file system, one thread takes every file waiting and makes them durable with one
-// syncfs (group commit): while it syncs, the next group gathers, so a flood of small files costs
-// a sync per group, not per file. The price: syncfs also writes whatever else is waiting for that
-// file system (other jobs' files, this rank's big downloads), so a group can wait longer on a
-// busy disk; the transfers go on meanwhile. Elsewhere (NFS, Lustre, ..., or a kernel whose
-// syncfs hides write errors: util/local_file_system.hpp) each file gets its own fsync, on a few
-// threads at once.
+// On a local file system, one thread takes the files that end within a few milliseconds of each
+// other and makes them durable with one syncfs (group commit); while it syncs, the next group
+// gathers, so a flood of small files costs a sync per group, not per file. The price: syncfs
+// also writes whatever else is waiting for that file system (other jobs' files, this rank's big
+// downloads), so a group can wait longer on a busy disk; the transfers go on meanwhile.
+// Elsewhere (NFS, Lustre, ..., or a kernel whose syncfs hides write errors:
+// util/local_file_system.hpp) each file gets its own fsync, on a few threads at once.
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
