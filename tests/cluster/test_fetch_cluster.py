@@ -1,24 +1,21 @@
 """`rankpool fetch` across the nodes of a local cluster (3 nodes x 2 ranks) into a shared --out, with each
 schedule. The server (tests/helpers/fault_server.py) runs inside node3, on that node's own address, so every
 download crosses the cluster's network. Files are checked byte for byte against content() and by sha256, and the
-report must name each URL's rank and that rank's node. Then the same list through Debian's tinyproxy inside node2,
-named only in the environment of `srun` (http_proxy): Slurm's default export must take it to every rank on every node,
-which tinyproxy's own log shows (a connection from each node's address, each URL requested through it)."""
+report must name each URL's rank and that rank's node. Then the same list through Debian's tinyproxy on the host's end
+of the cluster's bridge, named only in the environment of `srun` (http_proxy): Slurm's default export must take it to
+every rank on every node, which tinyproxy's own log shows (a connection from each node's address, each URL requested
+through it)."""
 import hashlib
 import json
-import re
-import shutil
-import subprocess
-import sys
 import time
 import unittest
 
 from fault_server import content
 from local_cluster import ClusterTestCase
 from rankpool_testing import BINARY
+from tls_sites import Tinyproxy, missing_programs
 
 PORT = 18080
-PROXY_PORT = 18888
 FILES = {f"/f{i:02d}.bin": 1000 + 997 * i for i in range(14)}
 
 
@@ -58,41 +55,23 @@ class FetchClusterTest(ClusterTestCase):
                     self.assertEqual({e["host"] for e in entries}, {"node1", "node2", "node3"})
 
     def test_every_rank_uses_the_proxy_that_srun_exports(self):
-        tinyproxy = shutil.which("tinyproxy", path="/usr/bin:/usr/sbin")
-        if tinyproxy is None:
+        if missing_programs("tinyproxy"):
             self.skipTest("not installed: tinyproxy (Debian package tinyproxy; scripts/setup.sh test)")
-        proxy = f"http://10.211.0.2:{PROXY_PORT}"
-        log = self.cluster.shared / "tinyproxy.log"
-        conf = self.cluster.shared / "tinyproxy.conf"
-        conf.write_text(f"Port {PROXY_PORT}\nListen 10.211.0.2\nTimeout 60\nLogFile \"{log}\"\nLogLevel Info\n"
-                        "MaxClients 64\nAllow 10.211.0.0/24\n")
-        daemon = subprocess.Popen([*self.cluster.enter("node2"), tinyproxy, "-d", "-c", str(conf)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        self.addCleanup(daemon.wait)
-        self.addCleanup(daemon.kill)
-        reach = f"import socket; socket.create_connection(('10.211.0.2', {PROXY_PORT}), 1)"
-        deadline = time.monotonic() + 20
-        while self.cluster.in_node("node1", [sys.executable, "-c", reach]).returncode != 0:
-            self.assertIsNone(daemon.poll(), "tinyproxy exited at start")
-            self.assertLess(time.monotonic(), deadline, "tinyproxy does not accept connections")
-            time.sleep(0.1)
-
-        result = self.cluster.run(["srun", "-N", "3", "-n", "6", "--mpi=pmix", BINARY, "fetch", "urls.txt", "--out",
-                                   "out-proxy", "--report", "proxy.json"], env={"http_proxy": proxy})
-        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        folder = self.cluster.shared / "out-proxy"
-        for path, size in FILES.items():
-            self.assertEqual((folder / path[1:]).read_bytes(), content(path, size), path)
-        entries = json.loads((self.cluster.shared / "proxy.json").read_text())["results"]
-        self.assertEqual([(e["status"], e["proxy"]) for e in entries], [("ok", proxy)] * len(FILES))
-        self.assertEqual({e["host"] for e in entries}, {"node1", "node2", "node3"})
-        # tinyproxy's own log: every URL requested through it, by ranks on every node.
-        lines = log.read_text(errors="replace").splitlines()
-        requested = [line.split("): ", 1)[1].split()[1] for line in lines if "]: Request (file descriptor" in line]
-        self.assertEqual(sorted(requested), sorted(e["url"] for e in entries))
-        connects = [line for line in lines if "]: Connect (file descriptor" in line]
-        clients = {re.findall(r"\d+\.\d+\.\d+\.\d+", line)[-1] for line in connects}
-        self.assertEqual(clients, {"10.211.0.1", "10.211.0.2", "10.211.0.3"})
+        # On the host's end of the cluster's bridge, like a proxy on a login node.
+        with Tinyproxy(address="10.211.0.254", clients="10.211.0.0/24") as proxy:
+            result = self.cluster.run(["srun", "-N", "3", "-n", "6", "--mpi=pmix", BINARY, "fetch", "urls.txt",
+                                       "--out", "out-proxy", "--report", "proxy.json"], env={"http_proxy": proxy.url})
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            folder = self.cluster.shared / "out-proxy"
+            for path, size in FILES.items():
+                self.assertEqual((folder / path[1:]).read_bytes(), content(path, size), path)
+            entries = json.loads((self.cluster.shared / "proxy.json").read_text())["results"]
+            self.assertEqual([(e["status"], e["proxy"]) for e in entries], [("ok", proxy.url)] * len(FILES))
+            self.assertEqual({e["host"] for e in entries}, {"node1", "node2", "node3"})
+            # tinyproxy's own log: every URL requested through it, by ranks on every node.
+            self.assertEqual(sorted(proxy.gets()), sorted(e["url"] for e in entries))
+            nodes = set(proxy.clients()) - {"10.211.0.254"}  # the host: the start's check that it listens
+            self.assertEqual(nodes, {"10.211.0.1", "10.211.0.2", "10.211.0.3"})
 
 
 if __name__ == "__main__":

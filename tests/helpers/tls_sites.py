@@ -70,9 +70,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def accepts(port):
+def accepts(host, port):
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        with socket.create_connection((host, port), timeout=0.5):
             return True
     except OSError:
         return False
@@ -80,10 +80,10 @@ def accepts(port):
 
 class Daemon:
     """A foreground daemon in its own session and process group (so that stopping it reaches every process it
-    started); `ports` must accept connections before the start counts as done."""
+    started); `ports` (on `host`) must accept connections before the start counts as done."""
 
-    def __init__(self, name, command, ports, log, cwd):
-        self.name, self.command, self.ports, self.log_path = name, command, ports, log
+    def __init__(self, name, command, ports, log, cwd, host="127.0.0.1"):
+        self.name, self.command, self.ports, self.log_path, self.host = name, command, ports, log, host
         self.output = open(log, "wb")
         self.proc = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self.output,
                                      stderr=subprocess.STDOUT, start_new_session=True)
@@ -95,7 +95,7 @@ class Daemon:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False
-            if all(accepts(port) for port in self.ports):
+            if all(accepts(self.host, port) for port in self.ports):
                 return True
             time.sleep(0.02)
         self.stop()
@@ -396,14 +396,16 @@ http {{
 
 
 class Tinyproxy:
-    """Debian's tinyproxy as a forward proxy on 127.0.0.1 (`url`: http://127.0.0.1:PORT), for clients on
-    127.0.0.1 only, reaching any destination (127.0.0.1 included). With `connect_ports` (a list of ports) it
-    tunnels (CONNECT) only to those ports and answers 403 to any other CONNECT; without it, to any port.
-    `lines()` is its log; `connects()` and `gets()` the requests in it ("127.0.0.1:PORT" and absolute URLs)."""
+    """Debian's tinyproxy as a forward proxy on `address` (`url`: http://ADDRESS:PORT; default 127.0.0.1), for
+    clients in `clients` (an address or a network; default 127.0.0.1 only), reaching any destination (127.0.0.1
+    included). With `connect_ports` (a list of ports) it tunnels (CONNECT) only to those ports and answers 403 to
+    any other CONNECT; without it, to any port. `lines()` is its log; `connects()` and `gets()` the requests in it
+    ("127.0.0.1:PORT" and absolute URLs), `clients()` the addresses that connected."""
 
-    def __init__(self, connect_ports=None):
+    def __init__(self, connect_ports=None, address="127.0.0.1", clients="127.0.0.1"):
         self.tinyproxy = require("tinyproxy")
         self.connect_ports = connect_ports
+        self.address, self.allowed = address, clients
         self.daemon = None
         self._tmp = None
 
@@ -430,7 +432,7 @@ class Tinyproxy:
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.address}:{self.port}"
 
     @property
     def log_path(self):
@@ -456,22 +458,27 @@ class Tinyproxy:
         """The absolute URLs of the proxied GET requests, in order."""
         return [r.split()[1] for r in self.requests() if r.startswith("GET ")]
 
+    def clients(self):
+        """The addresses it accepted connections from, in order ("Connect (file descriptor 7): 10.211.0.1")."""
+        marker = "]: Connect (file descriptor "
+        return [line.split(marker, 1)[1].split("): ", 1)[1].split()[0] for line in self.lines() if marker in line]
+
     def _launch(self):
         self.port = free_port()
         conf = self.folder / "tinyproxy.conf"
         ports = "".join(f"ConnectPort {p}\n" for p in self.connect_ports or ())
         conf.write_text(f"""# written by tests/helpers/tls_sites.py
 Port {self.port}
-Listen 127.0.0.1
+Listen {self.address}
 Timeout 60
 LogFile "{self.log_path}"
 LogLevel Info
 MaxClients 64
-Allow 127.0.0.1
+Allow {self.allowed}
 DisableViaHeader No
 {ports}""")
         return Daemon("tinyproxy", [self.tinyproxy, "-d", "-c", str(conf)], [self.port],
-                      self.folder / "tinyproxy.out", self.folder)
+                      self.folder / "tinyproxy.out", self.folder, host=self.address)
 
 
 def main():
