@@ -1,15 +1,13 @@
 """Two rankpool jobs at once in the same folder never corrupt each other's files: square jobs writing
 different outputs (or even the same one), fetch jobs downloading into the same --out -- one of them
 starting while the other's downloads are in flight, with the same file names."""
-import os
-import signal
 import subprocess
 import time
 
 from fault_server import content
 from fetch_testing import FetchTestCase
 from job_control import files_under
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate, read
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate, kill_session, read
 
 
 def start(args, cwd, ranks=2):
@@ -21,7 +19,7 @@ def finish(test, proc, timeout=120):
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # mpirun and its ranks
+        kill_session(proc.pid)
         proc.communicate()
         raise AssertionError(f"a job outlived {timeout} s") from None
     test.assertEqual(proc.returncode, 0, out + err)

@@ -11,7 +11,6 @@ import json
 import os
 import random
 import shlex
-import signal
 import socket
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import unittest
 from pathlib import Path
 
 from fetch_testing import FetchTestCase, Fetched, url_lines
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, kill_session
 from tls_sites import Nginx, TestCertificates, Tinyproxy, missing_programs
 
 # The variables rankpool (or libcurl under it) reads for trust and proxies: no run sees them unless the test sets
@@ -78,7 +77,7 @@ def run_fetch(args, ranks, cwd, env, export=(), timeout=90):
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # mpirun and the ranks it started
+            kill_session(proc.pid)
             proc.communicate()
             raise AssertionError(f"timed out after {timeout} s: {' '.join(command)}") from None
     # Open MPI's libevent warning as processes end (see rankpool_testing.run): not rankpool's output.

@@ -42,11 +42,13 @@ class LostNodeTest(ClusterTestCase):
 
     @staticmethod
     def rankpool_processes():
-        """The processes running the binary under test, on any node (the nodes share one PID namespace)."""
-        binary, found = os.path.realpath(BINARY), []
+        """The processes running the binary under test on any node (the nodes share one PID namespace, each has
+        its own network namespace); not those of other tests running on this machine at the same time."""
+        binary, found, host_network = os.path.realpath(BINARY), [], os.readlink("/proc/self/ns/net")
         for entry in Path("/proc").iterdir():
             try:
-                if entry.name.isdigit() and os.readlink(entry / "exe") == binary:
+                if (entry.name.isdigit() and os.readlink(entry / "exe") == binary
+                        and os.readlink(entry / "ns/net") != host_network):
                     found.append(entry.name)
             except OSError:  # gone, or a kernel thread
                 continue

@@ -13,13 +13,12 @@ import os
 import pty
 import re
 import shlex
-import signal
 import subprocess
 import threading
 from typing import NamedTuple
 
 from fault_server import FaultServer, content
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, kill_session
 
 FAST = {"--retry-delay": "0.05", "--timeout": "1"}  # unless a test gives its own
 REPORT_KEYS = {"command", "rankpool_version", "ranks", "parallel", "schedule", "list", "out", "seconds", "results"}
@@ -88,7 +87,7 @@ def launch(args, ranks, cwd, timeout=90, tty=None):
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # mpirun and the ranks it started
+            kill_session(proc.pid)
             proc.wait()
             raise AssertionError(f"timed out after {timeout} s: {' '.join(command)}") from None
         finally:

@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from rankpool_testing import BINARY, MPIEXEC
+from rankpool_testing import BINARY, MPIEXEC, kill_session
 
 
 def md5(path):
@@ -57,7 +57,7 @@ class Interruptible:
         if how == "mpirun":
             os.kill(pid, signal.SIGTERM)
         elif how == "ctrl-c":
-            os.killpg(pid, signal.SIGINT)  # the whole foreground group: mpirun and every rank
+            os.killpg(pid, signal.SIGINT)  # as a terminal does: the foreground group, mpirun, which forwards it
         elif how == "ranks":  # srun / Slurm signal the tasks themselves
             for rank in self.ranks():
                 os.kill(rank, signal.SIGTERM)
@@ -69,7 +69,7 @@ class Interruptible:
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(pid, signal.SIGKILL)
+            kill_session(pid)
             self.proc.wait()
             raise AssertionError(f"the job outlived '{how}' by 30 s") from None
         seconds = time.monotonic() - start

@@ -9,6 +9,7 @@ import json
 import os
 import resource
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,6 +43,45 @@ PARALLEL_GENERATE_PHASES = ["generate", "write_input", "square", "write_output",
 PARALLEL_READ_PHASES = ["read", "square", "write_output", "total"]
 
 
+def session_processes(session):
+    """The pids of every process in `session` (a Popen with start_new_session=True leads one: mpirun and
+    every rank it starts, which Open MPI puts in process groups of their own, out of killpg's reach)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and os.getsid(int(entry.name)) == session:
+                found.append(int(entry.name))
+        except OSError:  # gone meanwhile
+            continue
+    return found
+
+
+def kill_session(session):
+    """SIGKILL to mpirun and every rank of `session` (see session_processes)."""
+    for pid in session_processes(session):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def rank_stacks(session):
+    """The stacks of every thread of the ranks in session `session`, as gdb prints them: where a hung
+    run waits. Empty where gdb is not installed."""
+    if not shutil.which("gdb"):
+        return ""
+    binary, stacks = os.path.realpath(BINARY), []
+    for pid in session_processes(session):
+        try:
+            if os.readlink(f"/proc/{pid}/exe") == binary:
+                gdb = subprocess.run(["gdb", "-p", str(pid), "-batch", "-nx", "-ex", "thread apply all bt"],
+                                     capture_output=True, text=True, timeout=60)
+                stacks.append(f"\nstacks of rank process {pid}:\n{gdb.stdout}")
+        except (OSError, subprocess.TimeoutExpired):  # gone meanwhile, or gdb stuck
+            continue
+    return "".join(stacks)
+
+
 def run(args, ranks=2, cwd=None, timeout=120, env=None, address_space=None):
     """Runs `MPIEXEC -q --oversubscribe -np RANKS BINARY ARGS...`; returns (returncode, stdout, stderr).
 
@@ -68,9 +108,11 @@ def run(args, ranks=2, cwd=None, timeout=120, env=None, address_space=None):
         try:
             stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # mpirun and the ranks it started
-            proc.communicate()
-            raise AssertionError(f"timed out after {timeout} s: {' '.join(command)}") from None
+            stacks = rank_stacks(proc.pid)
+            kill_session(proc.pid)
+            stdout, stderr = proc.communicate()
+            raise AssertionError(f"timed out after {timeout} s: {' '.join(command)}\nstdout:\n{stdout}\n"
+                                 f"stderr:\n{stderr}{stacks}") from None
     # Open MPI's libevent now and then warns as the processes end ("[warn] Epoll MOD(1) on fd 25 failed.
     # ...": a race in its shutdown, open-mpi/ompi#2004), whatever the program did. Not rankpool's output.
     stderr = "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith("[warn] Epoll "))
