@@ -22,9 +22,13 @@
 #   --ranks P      ranks of rankpool (default 2)
 #   --parallel K   transfers in flight per rank in every scenario (default: as above)
 #   --scale F      0 < F <= 1: F x the files of small and slow and the size of big's, for a quick try
-#   --out-dir DIR  where the data lives while the benchmark runs, in a new folder that is deleted at
-#                  the end (default: under $TMPDIR or /tmp); big needs about 1.6 GB there,
-#                  small 32 MB x (R x 4 + 1)
+#   --out-dir DIR  where the downloads go while the benchmark runs, in a new folder that is deleted
+#                  at the end (default: under $TMPDIR or /tmp); big needs about 800 MB there,
+#                  small 32 MB x R x 4
+# The files nginx serves live in memory (a folder in /dev/shm, about 1 GB) where /dev/shm is a
+# tmpfs with room, else next to the downloads: on the downloads' disk, nginx's reads of pages the
+# kernel had dropped wait behind the cache flushes of the tools that sync (rankpool), which a
+# remote server's reads never do.
 # RANKPOOL_BIN=PATH measures that binary; otherwise build/rankpool is built (cmake --preset release).
 # Installs what is missing first (scripts/setup.sh bench).
 set -euo pipefail
@@ -68,17 +72,22 @@ allow_mpi_as_root
 use_shared_memory_pml
 
 work=$(mktemp -d "$out_dir/bench-fetch.XXXXXX")
+served=""
 nginx_pid=""
 cleanup() {
   if [[ -n $nginx_pid ]]; then
     kill "$nginx_pid" 2>/dev/null || true
     wait "$nginx_pid" 2>/dev/null || true
   fi
-  rm -rf "$work"
+  rm -rf "$work" ${served:+"$served"}
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] && (($(df -k --output=avail /dev/shm | tail -1) > 2 * 1024 * 1024)); then
+  served=$(mktemp -d /dev/shm/bench-fetch-www.XXXXXX)
+  ln -s "$served" "$work/www"
+fi
 
 # nginx in the foreground, everything in $work: a free port (retried if another process takes it
 # first), static files with sendfile, no access log, and /slow/NAME answering after $slow_delay s with
@@ -127,7 +136,7 @@ EOF
 done
 [[ -n $nginx_pid ]] || die "nginx did not start:
 $(cat "$work/nginx/error.log")"
-note "nginx serving $work/www on http://127.0.0.1:$port (pid $nginx_pid)"
+note "nginx serving $(realpath "$work/www") on http://127.0.0.1:$port (pid $nginx_pid)"
 
 "$python" "$repo/scripts/bench/fetch_peers.py" --bin "$bin" --base "http://127.0.0.1:$port" \
   --work "$work" --slow-delay "$slow_delay" --nginx-conf "$work/nginx/nginx.conf" \

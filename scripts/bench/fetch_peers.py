@@ -241,6 +241,13 @@ def first_line(argv):
         return "?"
 
 
+def file_system(path):
+    """The file system type and device under `path`, as findmnt names them."""
+    out = subprocess.run(["findmnt", "--first-only", "--noheadings", "--output", "FSTYPE,SOURCE", "--target", os.path.realpath(path)],
+                         capture_output=True, text=True).stdout.split()
+    return " on ".join(out) if out else "unknown"
+
+
 def machine(a):
     cpu = "unknown CPU"
     with open("/proc/cpuinfo") as f:
@@ -253,7 +260,8 @@ def machine(a):
             f"- {' '.join(first_line(['curl', '--version']).split()[:2])}",
             f"- {first_line(['wget2', '--version']).split(' - ')[0]}",
             f"- {first_line(['aria2c', '--version'])}",
-            f"- {first_line(['nginx', '-v'])} (1 worker per CPU, sendfile, no access log, HTTP/1.1 keep-alive)",
+            f"- {first_line(['nginx', '-v'])} (1 worker per CPU, sendfile, no access log, HTTP/1.1 keep-alive), "
+            f"serving from {file_system(os.path.join(a.work, 'www'))}; downloads into {file_system(a.work)}",
             f"- MPI: OMPI_MCA_pml={os.environ.get('OMPI_MCA_pml', '(unset)')}",
             f"- load average at the end (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}"]
 
@@ -304,7 +312,8 @@ def main():
               f"run without the option", file=sys.stderr)
     runs = a.repeat * len(TOOLS)
     kept = sum(s.files * s.size * runs for s in scenarios if s.files * s.size <= KEEP_OUTPUTS_UP_TO)
-    need = max(2 * s.files * s.size for s in scenarios) + kept + 100_000_000
+    copies = 1 if os.stat(os.path.join(a.work, "www")).st_dev != os.stat(a.work).st_dev else 2  # served apart?
+    need = max(copies * s.files * s.size for s in scenarios) + kept + 100_000_000
     free = shutil.disk_usage(a.work).free
     if free < need:
         print(f"bench-fetch.sh: error: {a.work} has {free / 1e9:.1f} GB free; the benchmark needs about "
