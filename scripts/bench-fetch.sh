@@ -84,7 +84,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] && (($(df -k --output=avail /dev/shm | tail -1) > 2 * 1024 * 1024)); then
+if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] &&
+  (($(df -k --output=avail /dev/shm | tail -1) > 2 * 1024 * 1024)); then
   served=$(mktemp -d /dev/shm/bench-fetch-www.XXXXXX)
   ln -s "$served" "$work/www"
 fi

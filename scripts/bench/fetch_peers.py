@@ -243,8 +243,8 @@ def first_line(argv):
 
 def file_system(path):
     """The file system type and device under `path`, as findmnt names them."""
-    out = subprocess.run(["findmnt", "--first-only", "--noheadings", "--output", "FSTYPE,SOURCE", "--target", os.path.realpath(path)],
-                         capture_output=True, text=True).stdout.split()
+    argv = ["findmnt", "--first-only", "--noheadings", "--output", "FSTYPE,SOURCE", "--target", os.path.realpath(path)]
+    out = subprocess.run(argv, capture_output=True, text=True).stdout.split()
     return " on ".join(out) if out else "unknown"
 
 
