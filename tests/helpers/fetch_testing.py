@@ -18,7 +18,7 @@ import threading
 from typing import NamedTuple
 
 from fault_server import FaultServer, content
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, kill_session
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, kill_session, rank_stacks
 
 FAST = {"--retry-delay": "0.05", "--timeout": "1"}  # unless a test gives its own
 REPORT_KEYS = {"command", "rankpool_version", "ranks", "parallel", "schedule", "list", "out", "seconds", "results"}
@@ -84,18 +84,22 @@ def launch(args, ranks, cwd, timeout=90, tty=None):
         readers = [threading.Thread(target=drain, args=item) for item in received.items()]
         for reader in readers:
             reader.start()
+        stacks = None
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            stacks = rank_stacks(proc.pid)  # where it waits, before the kill
             kill_session(proc.pid)
             proc.wait()
-            raise AssertionError(f"timed out after {timeout} s: {' '.join(command)}") from None
         finally:
             for reader in readers:
                 reader.join()
             if tty:
                 os.close(master)
     out, err = (b"".join(received[fd]).decode(errors="replace") for fd in fds)
+    if stacks is not None:
+        raise AssertionError(f"timed out after {timeout} s: {' '.join(command)}\nstdout:\n{out}\n"
+                             f"stderr:\n{err}{stacks}")
     return proc.returncode, out, err
 
 
