@@ -18,7 +18,7 @@ import threading
 from typing import NamedTuple
 
 from fault_server import FaultServer, content
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, kill_session, rank_stacks
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, kill_session, rank_stacks, timed_out
 
 FAST = {"--retry-delay": "0.05", "--timeout": "1"}  # unless a test gives its own
 REPORT_KEYS = {"command", "rankpool_version", "ranks", "parallel", "schedule", "list", "out", "seconds", "results"}
@@ -98,8 +98,7 @@ def launch(args, ranks, cwd, timeout=90, tty=None):
                 os.close(master)
     out, err = (b"".join(received[fd]).decode(errors="replace") for fd in fds)
     if stacks is not None:
-        raise AssertionError(f"timed out after {timeout} s: {' '.join(command)}\nstdout:\n{out}\n"
-                             f"stderr:\n{err}{stacks}")
+        raise timed_out(command, timeout, out, err, stacks)
     return proc.returncode, out, err
 
 

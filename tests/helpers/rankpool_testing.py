@@ -65,6 +65,12 @@ def kill_session(session):
             pass
 
 
+def timed_out(command, timeout, stdout, stderr, stacks):
+    """The failure of a run that outlived its limit: what it printed so far and where its ranks waited."""
+    return AssertionError(f"timed out after {timeout} s: {' '.join(command)}\nstdout:\n{stdout}\n"
+                          f"stderr:\n{stderr}{stacks}")
+
+
 def rank_stacks(session):
     """The stacks of every thread of the ranks in session `session`, as gdb prints them: where a hung
     run waits. Empty where gdb is not installed."""
@@ -111,8 +117,7 @@ def run(args, ranks=2, cwd=None, timeout=120, env=None, address_space=None):
             stacks = rank_stacks(proc.pid)
             kill_session(proc.pid)
             stdout, stderr = proc.communicate()
-            raise AssertionError(f"timed out after {timeout} s: {' '.join(command)}\nstdout:\n{stdout}\n"
-                                 f"stderr:\n{stderr}{stacks}") from None
+            raise timed_out(command, timeout, stdout, stderr, stacks) from None
     # Open MPI's libevent now and then warns as the processes end ("[warn] Epoll MOD(1) on fd 25 failed.
     # ...": a race in its shutdown, open-mpi/ompi#2004), whatever the program did. Not rankpool's output.
     stderr = "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith("[warn] Epoll "))
