@@ -36,12 +36,16 @@ Committer::~Committer() {
 }
 
 void Committer::submit(std::unique_ptr<DownloadTask> task) {
+    bool wake = false;
     {
         std::lock_guard lock(mutex_);
         queue_.push_back(std::move(task));
         ++unfinished_;
+        // A group that is gathering ends on its own time: waking its thread for every file that
+        // joins it cost a context switch per file, and the transfers the CPU.
+        wake = group_sync_fd_ < 0 || queue_.size() == 1 || queue_.size() >= largest_group;
     }
-    work_ready_.notify_one();
+    if (wake) work_ready_.notify_one();
 }
 
 std::vector<FetchResult> Committer::take_finished() {

@@ -24,7 +24,9 @@ struct Slot {
     bool folder = false;
     char path[path_size];
 };
-Slot table[slots];
+// constinit: all zeros in .bss, touched only where used. Built at start-up instead, it cost every
+// rank a page fault for each of its 4 MB.
+constinit Slot table[slots];
 std::atomic<bool> prints_message{false};
 
 void remove_registered(bool folders) {
