@@ -21,6 +21,7 @@ import filecmp
 import math
 import os
 import platform
+import resource
 import shlex
 import shutil
 import socket
@@ -127,18 +128,26 @@ class Scenario:
         raise ValueError(tool)
 
 
+def cpu_of_children():
+    """User + system CPU seconds of every finished child, grandchildren (mpirun's ranks) included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(argv, log):
-    """Runs argv with its output in log; its wall seconds. Raises BenchError when it fails."""
+    """Runs argv with its output in log; its wall seconds and CPU seconds. Raises BenchError when it fails."""
     os.sync()  # so that no earlier run's pending disk work lands inside this one's timing
     with open(log, "wb") as f:
+        cpu = cpu_of_children()
         start = time.perf_counter()
         code = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT).returncode
         seconds = time.perf_counter() - start
+        cpu = cpu_of_children() - cpu
     if code != 0:
         with open(log, errors="replace") as f:
             tail = "".join(f.readlines()[-20:]) or "(it printed nothing)\n"
         raise BenchError(f"failed (exit code {code}):\n  {shlex.join(argv)}\n{tail}")
-    return seconds
+    return seconds, cpu
 
 
 def check(s, tool, out, r):
@@ -171,8 +180,8 @@ def run_scenario(s, a, records):
             os.makedirs(out)
             try:
                 if tool == "rankpool":
-                    startup = timed(s.command("startup", out), os.path.join(logs, "startup.log"))
-                seconds = timed(s.command(tool, out), os.path.join(logs, f"{tool}.log"))
+                    startup, startup_cpu = timed(s.command("startup", out), os.path.join(logs, "startup.log"))
+                seconds, cpu = timed(s.command(tool, out), os.path.join(logs, f"{tool}.log"))
                 synced = time.perf_counter()
                 os.sync()  # what the tool left unwritten: rankpool syncs each file itself, its peers do not
                 sync_after = time.perf_counter() - synced
@@ -188,9 +197,11 @@ def run_scenario(s, a, records):
                       "in_flight": s.in_flight, "ranks": a.ranks if tool == "rankpool" else "",
                       "parallel": s.parallel if tool == "rankpool" else "", "files": s.files,
                       "bytes_per_file": s.size, "delay_s": s.delay, "seconds": round(seconds, 4),
-                      "sync_after_s": round(sync_after, 4), "startup_s": "", "own_s": ""}
+                      "sync_after_s": round(sync_after, 4), "startup_s": "", "own_s": "", "cpu_s": round(cpu, 3),
+                      "own_cpu_s": ""}
             if tool == "rankpool":
-                record.update(startup_s=round(startup, 4), own_s=round(seconds - startup, 4))
+                record.update(startup_s=round(startup, 4), own_s=round(seconds - startup, 4),
+                              own_cpu_s=round(cpu - startup_cpu, 3))
             records.append(record)
         line = ", ".join(f"{rec['tool']} {rec['seconds']:.3f} s" for rec in records[-len(TOOLS):])
         print(f"{s.name} {r + 1}/{a.repeat}: {line} (start-up {startup:.3f} s)", file=sys.stderr)
@@ -209,6 +220,10 @@ def summarise(scenarios, records):
         own = statistics.median(rec["own_s"] for rec in mine if rec["tool"] == "rankpool")
         own_durable = statistics.median(rec["own_s"] + rec["sync_after_s"] for rec in mine if rec["tool"] == "rankpool")
         startup = statistics.median(rec["startup_s"] for rec in mine if rec["tool"] == "rankpool")
+        # CPU seconds of the tool's own processes (rankpool: less its start-up's), not nginx's or the kernel's
+        # writeback threads'.
+        cpu = {t: statistics.median(rec["own_cpu_s" if t == "rankpool" else "cpu_s"] for rec in mine
+                                    if rec["tool"] == t) for t in TOOLS}
         fastest = min(med[t] for t in PEERS)
         fastest_durable = min(durable[t] for t in PEERS)
         for t in TOOLS:
@@ -219,7 +234,7 @@ def summarise(scenarios, records):
                          f"{min(spread[t]):.3f}-{max(spread[t]):.3f}",
                          f"{own:.3f}" if rp else "", f"{med[t] / fastest:.2f}",
                          f"{own / fastest:.2f}" if rp else "", f"{durable[t]:.3f}",
-                         f"{own_durable / fastest_durable:.2f}" if rp else ""])
+                         f"{own_durable / fastest_durable:.2f}" if rp else "", f"{cpu[t]:.2f}"])
         best = min(PEERS, key=lambda t: med[t])
         note = (f"{s.name}: fastest peer {best} {fastest:.3f} s; rankpool start-up "
                 f"(mpirun -np {s.a.ranks} rankpool --version) {startup:.3f} s")
@@ -229,7 +244,7 @@ def summarise(scenarios, records):
                      f"(rankpool own / ideal {own / ideal:.2f}, {best} / ideal {fastest / ideal:.2f})")
         notes.append(note)
     header = ["scenario", "in flight", "tool", "median s", "min-max s", "own s",
-              "whole / fastest peer", "own / fastest peer", "then sync s", "own then sync / fastest"]
+              "whole / fastest peer", "own / fastest peer", "then sync s", "own then sync / fastest", "CPU s"]
     return markdown_table(header, rows), notes
 
 
@@ -337,7 +352,9 @@ def main():
              f"rotating order. rankpool's own time = its whole time minus the same repetition's "
              f"`mpirun -np {a.ranks} rankpool --version`. \"then sync\": the time until the files are on "
              f"disk, the run plus a `sync` right after it (rankpool syncs every file before renaming it "
-             f"into place; the peers leave their files in the page cache).")
+             f"into place; the peers leave their files in the page cache). \"CPU s\": user + system CPU "
+             f"seconds of the tool's processes (rankpool's own: less its start-up's), medians; on a machine "
+             f"whose cores are all busy during a run, a tool doing more work cannot finish sooner.")
     print("\n".join([intro, ""] + table + [""] + notes))
     os.makedirs(a.results, exist_ok=True)
     with open(os.path.join(a.results, "fetch-peers.md"), "w") as f:
