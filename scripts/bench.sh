@@ -30,7 +30,7 @@ if [[ -z "$build" ]]; then
   build=$repo/build
 else
   [[ -f "$build/CMakeCache.txt" ]] || cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" --parallel --target "${targets[@]}"
+  cmake --build "$build" --parallel "$(build_jobs)" --target "${targets[@]}"
 fi
 
 # Every MPI contender alike: shared memory, no UCX probe.

@@ -19,7 +19,7 @@ esac
 
 setup "${tiers[@]}"
 cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset" --parallel
+cmake --build --preset "$preset" --parallel "$(build_jobs)"
 
 # The tests start mpirun as whoever runs them; in containers and CI that is root.
 allow_mpi_as_root

@@ -33,11 +33,17 @@ die() {
 }
 
 setup() { "$repo/scripts/setup.sh" "$@"; }
-build_release() { (cd "$repo" && cmake --preset release >/dev/null && cmake --build --preset release --parallel --target "$@"); }
+# One compiler per core: make's unlimited -j (what a bare --parallel means) runs every file at once;
+# a clean build here took 2 min 53 s so, 2 min 15-32 s with one per core.
+build_jobs() { nproc; }
+build_release() {
+  (cd "$repo" && cmake --preset release >/dev/null &&
+    cmake --build --preset release --parallel "$(build_jobs)" --target "$@")
+}
 
 require_rankpool() {
   [[ -x $1/build/rankpool ]] || die "$1/build/rankpool is missing; build it first:
-  cmake -S $1 -B $1/build -DCMAKE_BUILD_TYPE=Release && cmake --build $1/build --parallel"
+  cmake -S $1 -B $1/build -DCMAKE_BUILD_TYPE=Release && cmake --build $1/build --parallel \$(nproc)"
 }
 
 in_slurm_job() { [[ -n ${SLURM_JOB_ID:-} ]]; }

@@ -76,7 +76,7 @@ class LostNodeTest(ClusterTestCase):
 
     def declare_node2_down(self):
         """What an administrator does on losing a node, so that the rerun starts at once: the dead job's other
-        nodes are held until Slurm gives up on node2 (SlurmdTimeout and its pings: 20-40 s here, which
+        nodes are held until Slurm gives up on node2 (SlurmdTimeout and its pings: 15-40 s here, which
         test_slurm_marks_the_lost_node_down waits for)."""
         result = self.cluster.run(["scontrol", "update", "NodeName=node2", "State=DOWN", "Reason=lost in a test"])
         self.assertEqual(result.returncode, 0, result.stderr)
