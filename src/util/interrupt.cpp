@@ -22,7 +22,7 @@ enum State : int { free_slot, claimed, ready };
 struct Slot {
     std::atomic<int> state{free_slot};
     bool folder = false;
-    char path[path_size];
+    char path[path_size]{};  // zeros: a constant initializer must leave nothing indeterminate (clang)
 };
 // constinit: all zeros in .bss, touched only where used. Built at start-up instead, it cost every
 // rank a page fault for each of its 4 MB.
