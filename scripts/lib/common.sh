@@ -34,7 +34,7 @@ die() {
 
 setup() { "$repo/scripts/setup.sh" "$@"; }
 # One compiler per core: make's unlimited -j (what a bare --parallel means) runs every file at once;
-# a clean build here took 2 min 53 s so, 2 min 15-32 s with one per core.
+# a clean build here took 2 min 53 s that way, 2 min 15-32 s with one compiler per core.
 build_jobs() { nproc; }
 build_release() {
   (cd "$repo" && cmake --preset release >/dev/null &&
