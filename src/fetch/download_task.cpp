@@ -198,9 +198,11 @@ private:
     bool restart_next_ = false;
 };
 
-DownloadTask::DownloadTask(const DownloadRequest& request, const DownloadSettings& settings)
+DownloadTask::DownloadTask(const DownloadRequest& request, const DownloadSettings& settings,
+                           BackgroundFlush* flush_ahead)
     : request_(request),
       settings_(settings),
+      flush_ahead_(flush_ahead),
       result_{.index = request.index,
               .line = request.entry.line,
               .url = request.entry.url,
@@ -241,7 +243,7 @@ std::optional<FetchResult> DownloadTask::begin() {
         existing_is_stale_ = existing && !existing_matches;
         proxy_ = choose_proxy(entry.url, settings_.proxy);
         if (proxy_) result_.proxy = proxy_->url;
-        part_.emplace(settings_.out, request_.name);
+        part_.emplace(settings_.out, request_.name, flush_ahead_);
         return std::nullopt;
     } catch (const std::exception& e) {  // the file system: cannot create, hash
         return fail(e.what());

@@ -43,7 +43,8 @@ struct DownloadRequest {
 
 class DownloadTask {
 public:
-    DownloadTask(const DownloadRequest& request, const DownloadSettings& settings);
+    // `flush_ahead`: for PartFile (nullptr: none).
+    DownloadTask(const DownloadRequest& request, const DownloadSettings& settings, BackgroundFlush* flush_ahead);
     ~DownloadTask();
 
     // Skips a complete file, or gets ready to download. A result: the task is over already.
@@ -73,6 +74,7 @@ private:
 
     DownloadRequest request_;
     const DownloadSettings& settings_;
+    BackgroundFlush* flush_ahead_;
     std::optional<ProxyChoice> proxy_;
     FetchResult result_;
     std::optional<PartFile> part_;

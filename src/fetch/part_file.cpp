@@ -39,7 +39,8 @@ bool is_part_name(const std::string& name) {
 }
 }  // namespace
 
-PartFile::PartFile(const std::filesystem::path& folder, const std::string& final_name) : final_(folder / final_name) {
+PartFile::PartFile(const std::filesystem::path& folder, const std::string& final_name, BackgroundFlush* flush_ahead)
+    : final_(folder / final_name), flush_ahead_(flush_ahead) {
     // A fresh random name each try: an existing file or planted link there is never opened.
     for (int tries = 0; fd_ < 0; ++tries) {
         // At most 223 characters, whatever the final name's length (file systems allow 255).
@@ -123,14 +124,16 @@ void PartFile::write_out(const char* data, std::size_t size) {
     start_write_back();
 }
 
-// A big file goes to the disk while it still arrives, so that the fsync in commit() waits for
-// its last few megabytes instead of all of it. Only a hint: commit()'s fsync reports errors.
-// (On a disk that cannot keep up it blocks until the disk takes the writes, which is then also
-// the pace the bytes can arrive at.)
+// A big file goes to the disk while it still arrives, and to stable storage every 64 MB, so that
+// the sync before its rename waits for its last few megabytes instead of all of it. Only hints:
+// that sync reports errors. (On a disk that cannot keep up, sync_file_range blocks until the disk
+// takes the writes, which is then also the pace the bytes can arrive at.)
 void PartFile::start_write_back() {
     constexpr std::int64_t step = 8 << 20;
+    constexpr std::int64_t flush_step = 64 << 20;
     if (written_ - written_back_ < step) return;
     ::sync_file_range(fd_, written_back_, written_ - written_back_, SYNC_FILE_RANGE_WRITE);
+    if (flush_ahead_ != nullptr && written_ / flush_step != written_back_ / flush_step) flush_ahead_->request(fd_);
     written_back_ = written_;
 }
 

@@ -10,13 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "util/background_flush.hpp"
 #include "util/interrupt.hpp"
 
 namespace rankpool::fetch {
 
 class PartFile {
 public:
-    PartFile(const std::filesystem::path& folder, const std::string& final_name);
+    // `flush_ahead`: flushes a big file while it arrives (none: nullptr).
+    PartFile(const std::filesystem::path& folder, const std::string& final_name, BackgroundFlush* flush_ahead);
     ~PartFile();
     PartFile(const PartFile&) = delete;
     PartFile& operator=(const PartFile&) = delete;
@@ -43,6 +45,7 @@ private:
     std::vector<char> pending_;      // appended, not written yet: libcurl hands over 16 kB at a time
     std::int64_t written_ = 0;       // bytes in the file
     std::int64_t written_back_ = 0;  // bytes before this offset are on their way to the disk
+    BackgroundFlush* flush_ahead_;
     bool committed_ = false;
     std::optional<RemoveOnInterrupt> on_interrupt_;  // the temporary file, until committed
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "util/error.hpp"
+#include "util/local_file_system.hpp"
 
 namespace rankpool::fetch {
 
@@ -25,9 +26,9 @@ CURLM* new_multi(std::size_t parallel) {
 std::size_t TransferPool::open_files_needed(int parallel) {
     const auto transfers = static_cast<std::size_t>(parallel);
     // A file and up to two sockets per transfer (a connection being made tries IPv6 and IPv4; a
-    // name being resolved holds a socket pair), a file per commit waiting, and room for MPI,
-    // libcurl and stdio.
-    return 3 * transfers + commit_backlog(transfers) + 64;
+    // name being resolved holds a socket pair), a file per commit and per flush waiting, and room
+    // for MPI, libcurl and stdio.
+    return 3 * transfers + commit_backlog(transfers) + BackgroundFlush::most_waiting + 64;
 }
 
 void TransferPool::MultiCleanup::operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
@@ -36,7 +37,9 @@ TransferPool::TransferPool(const DownloadSettings& settings, int parallel)
     : multi_(new_multi(static_cast<std::size_t>(parallel))),
       settings_(settings),
       parallel_(static_cast<std::size_t>(parallel)),
-      committer_(settings.out, [this] { curl_multi_wakeup(multi_.get()); }) {}
+      committer_(settings.out, [this] { curl_multi_wakeup(multi_.get()); }) {
+    if (on_local_file_system(settings.out)) flush_ahead_.emplace();  // see util/background_flush.hpp
+}
 
 // Then the members go, last first: the committer (whose threads may still wake multi_), the
 // easy handles, multi_.
@@ -53,7 +56,7 @@ bool TransferPool::idle() const {
 }
 
 void TransferPool::add(const DownloadRequest& request) {
-    auto task = std::make_unique<DownloadTask>(request, settings_);
+    auto task = std::make_unique<DownloadTask>(request, settings_, flush_ahead_ ? &*flush_ahead_ : nullptr);
     if (auto result = task->begin()) {
         finished_.push_back(std::move(*result));
         return;

@@ -5,11 +5,13 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "fetch/committer.hpp"
 #include "fetch/download_task.hpp"
+#include "util/background_flush.hpp"
 
 typedef void CURLM;
 
@@ -61,6 +63,7 @@ private:
     std::unique_ptr<CURLM, MultiCleanup> multi_;  // first: the last to go
     const DownloadSettings& settings_;
     std::size_t parallel_;
+    std::optional<BackgroundFlush> flush_ahead_;        // big files' flushes; before the tasks, whose files use it
     std::vector<std::unique_ptr<HttpTransfer>> spare_;  // reused: their TLS sessions and buffers
     std::unordered_map<void*, Running> running_;        // by CURL easy handle
     std::vector<Waiting> waiting_;
