@@ -332,7 +332,7 @@ class Runner:
         t0 = time.monotonic()
         try:
             with open(log, "w") as out:
-                self.child = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                self.start_child(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
                 code = self.child.wait()
         finally:
             self.stop_child()
@@ -360,8 +360,8 @@ class Runner:
         argv = self.command(io, ranks, n, tmp + ".h5", tmp + ".json")
         t0 = time.monotonic()
         try:
-            self.child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                          text=True, errors="replace")
+            self.start_child(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                             text=True, errors="replace")
             output, _ = self.child.communicate()
             code = self.child.returncode
         finally:
@@ -372,6 +372,17 @@ class Runner:
             raise RuntimeError(f"the warm-up run (io={io} ranks={ranks}) failed (exit code {code}):\n"
                                f"  {shlex.join(argv)}\n{output[-3000:] or '(it printed nothing)'}")
         return time.monotonic() - t0
+
+    def start_child(self, argv, **popen_args):
+        """Popen into self.child with SIGINT and SIGTERM held until it is set: raised in between,
+        Interrupted left a launcher running that stop_child did not know of, which then finished
+        its point after the sweep had said how many were done. The child starts unblocked."""
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            self.child = subprocess.Popen(argv, preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, held),
+                                          **popen_args)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal held meanwhile is handled now
 
     def stop_child(self):
         """After an interruption: give the launcher a moment to stop its ranks, then kill it."""

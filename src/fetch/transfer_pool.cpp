@@ -28,7 +28,7 @@ std::size_t TransferPool::open_files_needed(int parallel) {
     // A file and up to two sockets per transfer (a connection being made tries IPv6 and IPv4; a
     // name being resolved holds a socket pair), a file per commit and per flush waiting, and room
     // for MPI, libcurl and stdio.
-    return 3 * transfers + commit_backlog(transfers) + BackgroundFlush::most_waiting + 64;
+    return 3 * transfers + commit_backlog(transfers) + BackgroundFlush::most_open_files + 64;
 }
 
 void TransferPool::MultiCleanup::operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
@@ -42,7 +42,7 @@ TransferPool::TransferPool(const DownloadSettings& settings, int parallel)
 }
 
 // Then the members go, last first: the committer (whose threads may still wake multi_), the
-// easy handles, multi_.
+// tasks, the easy handles, the flush thread, multi_.
 TransferPool::~TransferPool() {
     for (auto& [handle, running] : running_) curl_multi_remove_handle(multi_.get(), running.transfer->handle());
 }

@@ -23,12 +23,13 @@ BackgroundFlush::~BackgroundFlush() {
 void BackgroundFlush::request(int fd) {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ || waiting_.size() >= most_waiting) return;
+        if (stopping_ || open_files_ >= most_open_files) return;
         // Not dup(): a duplicate shares the writer's open file, and a flush through it would take
         // a write error away from the writer's own fsync.
         const int own = ::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC);
         if (own < 0) return;
         waiting_.push_back(own);
+        ++open_files_;
     }
     work_ready_.notify_one();
 }
@@ -45,6 +46,8 @@ void BackgroundFlush::run() {
         }
         ::fdatasync(fd);  // errors: the sync before the rename reports them
         ::close(fd);
+        std::lock_guard lock(mutex_);
+        --open_files_;
     }
 }
 

@@ -27,17 +27,18 @@ public:
     void request(int fd);
 
     // Each flush also flushes the disk's cache for everything written before it, so a long queue
-    // buys nothing: beyond this many waiting, requests are dropped. Each holds an open file.
-    static constexpr std::size_t most_waiting = 8;
+    // buys nothing: with this many files waiting or being flushed, requests are dropped.
+    static constexpr std::size_t most_open_files = 8;
 
 private:
     void run();
 
     std::mutex mutex_;
     std::condition_variable work_ready_;
-    std::deque<int> waiting_;  // files opened anew for their flush; guarded by mutex_
-    bool stopping_ = false;    // guarded by mutex_
-    std::thread thread_;       // last: it starts once the rest exists
+    std::deque<int> waiting_;     // files opened anew for their flush; guarded by mutex_
+    std::size_t open_files_ = 0;  // waiting or being flushed; guarded by mutex_
+    bool stopping_ = false;       // guarded by mutex_
+    std::thread thread_;          // last: it starts once the rest exists
 };
 
 }  // namespace rankpool
