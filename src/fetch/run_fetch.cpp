@@ -41,7 +41,8 @@ void write_text(PendingFile& file, const std::string& text) {
     file.commit();
 }
 
-// MPI_THREAD_FUNNELED: the committer's threads (fetch/committer.hpp) make no MPI calls.
+// MPI_THREAD_FUNNELED: the committer's threads (fetch/committer.hpp) and the flush thread
+// (util/background_flush.hpp) make no MPI calls.
 void check_thread_support() {
     int threads = MPI_THREAD_SINGLE;
     MPI_Query_thread(&threads);
