@@ -15,6 +15,8 @@
 #include "mpi/environment.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
+#include "util/launcher_rank.hpp"
+#include "util/test_stall.hpp"
 #include "version.hpp"
 
 namespace {
@@ -37,10 +39,11 @@ int main(int argc, char** argv) {
     // Past a file-size limit (ulimit -f) a write then fails with EFBIG, which is reported like a
     // full disk, instead of SIGXFSZ killing the process without a word.
     std::signal(SIGXFSZ, SIG_IGN);
+    rankpool::install_interrupt_handlers();  // before MPI_Init: a signal during start-up is reported too
+    rankpool::stall_if_asked("start-up", rankpool::launcher_rank());  // the other ranks wait inside MPI_Init
     rankpool::mpi::Environment mpi_environment(argc, argv);
     rankpool::h5::silence_errors();
-    const bool prints = rankpool::mpi::rank() == 0;
-    rankpool::install_interrupt_handlers(prints);
+    rankpool::set_prints_interrupt_line(rankpool::mpi::rank() == 0);
     // Destroyed when main returns, before MPI_Finalize: the work is over then, whatever its outcome.
     struct DefaultInterruptsAfterWork {
         ~DefaultInterruptsAfterWork() { rankpool::restore_default_interrupts(); }

@@ -179,4 +179,10 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
     write_scalar_attribute(object, name, type.id(), &text);
 }
 
+std::int64_t write_piece_elements(std::int64_t element_size, const Layout& layout) {
+    constexpr std::int64_t piece_bytes = 64 << 20;
+    const std::int64_t unit = layout.chunk > 0 ? layout.chunk : 1;
+    return std::max<std::int64_t>(1, piece_bytes / (element_size * unit)) * unit;
+}
+
 }  // namespace rankpool::h5

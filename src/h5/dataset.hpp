@@ -1,6 +1,7 @@
 #pragma once
 // 1-D datasets: open and check, create (contiguous, chunked, compressed), read and write
 // slices (a whole array is the slice at 0), attributes.
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -59,6 +60,27 @@ void write_slice(hid_t dataset, std::int64_t offset, std::span<const T> values, 
           "writing " + what + " failed");
 }
 
+// Big writes go in pieces of about 64 MiB, a whole number of chunks (so no chunk is written twice):
+// a write system call holds the file's inode lock to its end, and an interrupted run's unlink of
+// its temporary file (util/interrupt.hpp) waits for it -- for one piece, not for gigabytes.
+std::int64_t write_piece_elements(std::int64_t element_size, const Layout& layout);
+
+// Writes `values` to elements [offset, offset + values.size()) in `pieces` calls of at most
+// `piece` elements each (collective transfers: the same `pieces` on every rank; a rank whose
+// values end early writes empty pieces).
+template <class T>
+void write_in_pieces(hid_t dataset, std::int64_t offset, std::span<const T> values, std::int64_t piece,
+                     std::int64_t pieces, hid_t transfer, const std::string& what) {
+    for (std::int64_t i = 0; i < pieces; ++i) {
+        const auto start = std::min(static_cast<std::size_t>(i * piece), values.size());
+        const auto count = std::min(static_cast<std::size_t>(piece), values.size() - start);
+        write_slice(dataset, offset + static_cast<std::int64_t>(start), values.subspan(start, count), transfer, what);
+    }
+}
+
+// Pieces of `piece` elements that `count` elements need.
+inline std::int64_t pieces_for(std::int64_t count, std::int64_t piece) { return (count + piece - 1) / piece; }
+
 // The whole array, one process: read it all, or create a dataset holding `values`.
 template <class T>
 void read(const Dataset1D& dataset, std::span<T> out, const std::string& what) {
@@ -66,8 +88,10 @@ void read(const Dataset1D& dataset, std::span<T> out, const std::string& what) {
 }
 template <class T>
 Handle write_1d(hid_t file, const std::string& name, std::span<const T> values, const Layout& layout = {}) {
-    Handle dataset = create_1d(file, name, native_type<T>(), static_cast<std::int64_t>(values.size()), layout);
-    write_slice(dataset.id(), 0, values, H5P_DEFAULT, "dataset " + name);
+    const auto n = static_cast<std::int64_t>(values.size());
+    Handle dataset = create_1d(file, name, native_type<T>(), n, layout);
+    const std::int64_t piece = write_piece_elements(sizeof(T), layout);
+    write_in_pieces(dataset.id(), 0, values, piece, pieces_for(n, piece), H5P_DEFAULT, "dataset " + name);
     return dataset;
 }
 

@@ -19,6 +19,7 @@
 #include "util/error.hpp"
 #include "util/memory.hpp"
 #include "util/pending_file.hpp"
+#include "util/test_stall.hpp"
 
 namespace rankpool {
 
@@ -135,6 +136,7 @@ void check_memory(const Job& job) {
     // (--n cannot shrink a read input.)
     const std::string advice = job.options.io == IoMode::root ? "--io parallel (no rank then holds the whole array)"
                                                               : "spread the ranks over more nodes";
+    stall_if_asked("memory_check", job.rank);
     mpi::check_memory_fits(job.comm, bytes, what, (job.options.input ? "use " : "use a smaller --n, or ") + advice);
 }
 

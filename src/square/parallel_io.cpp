@@ -1,6 +1,6 @@
 // --io parallel: no scatter and no gather. Every rank generates its own slice (the generator is
 // counter-based, so the file is bit-identical to --io root's) or reads its own hyperslab,
-// squares it, and all ranks write their slices together: one collective H5Dwrite per dataset
+// squares it, and all ranks write their slices together: collective H5Dwrites per dataset, in pieces
 // through MPI-IO. No rank ever holds more than its own slice.
 //
 // Every collective HDF5 call is agreed on by itself (mpi::agree right after it): an I/O error
@@ -76,7 +76,7 @@ std::deque<RemoveOnInterrupt> share_mpi_io_files(const Job& job, const std::stri
     return files;
 }
 
-// Collective. Creates dataset `name`, writes every rank's slice with one collective H5Dwrite,
+// Collective. Creates dataset `name`, writes every rank's slice with collective H5Dwrites (pieces),
 // adds the attributes and closes it, each step agreed on.
 template <class V, class Attributes>
 void write_collectively(Job& job, hid_t file, const std::string& name, std::span<const V> values, hid_t transfer,
@@ -91,8 +91,13 @@ void write_collectively(Job& job, hid_t file, const std::string& name, std::span
     // zero-sized contiguous dataset); n is the same on every rank, so they all skip together.
     if (job.result.n > 0)
         mpi::agree(job.comm, [&] {
-            write_output_step(
-                job, [&] { h5::write_slice<V>(dataset.id(), job.my_offset(), values, transfer, "dataset " + name); });
+            write_output_step(job, [&] {
+                const std::int64_t piece = h5::write_piece_elements(sizeof(V), output_layout(job.options));
+                const std::int64_t largest =
+                    *std::max_element(job.partition.counts.begin(), job.partition.counts.end());
+                h5::write_in_pieces<V>(dataset.id(), job.my_offset(), values, piece, h5::pieces_for(largest, piece),
+                                       transfer, "dataset " + name);
+            });
             job.result.no_collective_causes.push_back({phase, h5::no_collective_causes(transfer)});
         });
     mpi::agree(job.comm, [&] { attributes(dataset.id()); });

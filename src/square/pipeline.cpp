@@ -1,6 +1,7 @@
 #include "square/pipeline.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <deque>
 #include <fstream>
 #include <memory>
@@ -19,16 +20,22 @@
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/memory.hpp"
+#include "util/test_stall.hpp"
 #include "util/text.hpp"
 
 namespace rankpool {
 
 namespace {
 
-// Rank 0: the output and the report under temporary names. The report's is created now, so an
-// unwritable location fails before any work.
+// Rank 0: the output and the report under temporary names, after removing what a killed run
+// writing the same files left. The report's is created now, so an unwritable location fails
+// before any work.
 void create_pending_files(Job& job) {
     const SquareOptions& o = job.options;
+    for (const auto* path : {&o.output, o.report ? &*o.report : nullptr})
+        if (path)
+            for (const std::string& line : remove_abandoned_temporaries(*path))
+                std::fprintf(stderr, "rankpool: %s\n", line.c_str());
     job.files.output.emplace(o.output);
     if (!o.report) return;
     job.files.report.emplace(*o.report);
@@ -46,6 +53,7 @@ std::deque<RemoveOnInterrupt> share_temporary_files(const Job& job) {
         for (const auto* pending : {&job.files.output, &job.files.report}) {
             if (!*pending) continue;
             list += "f " + (*pending)->temp_path().string() + "\n";
+            list += "f " + (*pending)->live_path().string() + "\n";
             for (const auto& folder : (*pending)->created_folders()) list += "d " + folder.string() + "\n";
         }
     }
@@ -77,6 +85,7 @@ void gather_peak_rss(Job& job) {
 
 // Rank 0: writes the report, then moves both files into place, only when both are complete.
 void commit_outputs(Job& job) {
+    stall_if_asked("commit", job.rank);
     if (job.files.report) {
         std::ofstream out(job.files.report->temp_path());
         out << report_json(job.result, job.options).dump(2) << '\n';

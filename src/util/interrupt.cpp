@@ -1,11 +1,15 @@
 #include "util/interrupt.hpp"
 
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstring>
 #include <ctime>
+#include <thread>
+
+#include "util/launcher_rank.hpp"
 
 namespace rankpool {
 
@@ -52,15 +56,32 @@ extern "C" void on_interrupt(int signal_number) {
     ::_exit(128 + signal_number);
 }
 
+sigset_t interrupt_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
+}
+
 }  // namespace
 
-void install_interrupt_handlers(bool prints) {
-    prints_message = prints;
+void install_interrupt_handlers() {
+    prints_message = launcher_rank() == 0;
     struct sigaction action {};
     action.sa_handler = on_interrupt;
     sigfillset(&action.sa_mask);  // no second signal inside the handler
     for (int signal_number : {SIGINT, SIGTERM}) sigaction(signal_number, &action, nullptr);
+    // The watcher alone has them unblocked, so the kernel delivers them to it: it waits for nothing else.
+    const sigset_t signals = interrupt_signals();
+    std::thread([signals] {
+        pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+        for (;;) ::pause();
+    }).detach();
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
+
+void set_prints_interrupt_line(bool prints) { prints_message = prints; }
 
 void restore_default_interrupts() {
     for (int signal_number : {SIGINT, SIGTERM}) ::signal(signal_number, SIG_DFL);

@@ -5,13 +5,20 @@
 //
 // Temporary files register themselves while they exist (PendingFile, fetch's part files). The
 // handler calls only async-signal-safe functions (unlink, rmdir, write, nanosleep, _exit): whatever the
-// process was doing -- inside MPI, HDF5 or libcurl -- is simply abandoned.
+// process was doing -- inside MPI, HDF5 or libcurl, or a system call -- is simply abandoned.
 #include <filesystem>
 
 namespace rankpool {
 
-// Installs the handlers; `prints`: this process writes the "interrupted" line (rank 0 only).
-void install_interrupt_handlers(bool prints);
+// Installs the handlers, first thing in main: before MPI_Init, so that a signal during start-up is
+// reported too, and before any thread starts. SIGINT and SIGTERM are blocked in the calling thread
+// and so in every thread started later (MPI's, HDF5's, fetch's); one watcher thread alone takes
+// them. A rank busy inside a long system call (a multi-second write of rank 0) reacts at once.
+// Until set_prints_interrupt_line, the launcher's rank variable decides who prints.
+void install_interrupt_handlers();
+
+// Whether this process writes the "interrupted" line: rank 0 only.
+void set_prints_interrupt_line(bool prints);
 
 // Back to the default (a signal ends the process silently), once the work is over and no
 // temporary file is left: mpirun SIGTERMs the ranks still finishing when one exits with an error,

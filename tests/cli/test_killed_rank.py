@@ -7,7 +7,7 @@ import subprocess
 from fault_server import content
 from fetch_testing import FetchTestCase
 from job_control import Interruptible, files_under, md5
-from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate
+from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase, generate, kill_session
 
 # (--io, the phase, the rank that stalls at its start (RANKPOOL_TEST_STALL), the rank killed). Killing the
 # stalled rank leaves the others inside the phase -- in MPI_Scatterv or MPI_Gatherv, in the agreement that
@@ -50,6 +50,51 @@ class SquareKilledRankTest(TempDirTestCase):
                 self.assertEqual(files_under(self.dir), ["out.h5"])
                 rerun(["square", "--io", io, "--n", "1000", "--output", "out.h5"], self.dir)
                 self.assertSquared(old, generate(1000))
+
+
+class SquareKilledJobTest(TempDirTestCase):
+    """Every rank and mpirun SIGKILLed at once (a node's power, scancel --signal=KILL, Slurm's KillWait run
+    out): nothing can remove the temporary files then; the next square writing the same output does, and
+    says so, but never touches the files of a job that is still running."""
+
+    def temporaries(self, folder):
+        return sorted(p.name for p in folder.glob("out.h5.rankpool-*"))
+
+    def test_the_next_run_removes_what_a_killed_job_left(self):
+        for io in ("root", "parallel"):
+            with self.subTest(io=io):
+                folder = self.dir / io
+                folder.mkdir()
+                run = Interruptible(["square", "--io", io, "--n", "1000000", "--output", "out.h5"], folder,
+                                    env={"RANKPOOL_TEST_STALL": "write_output:0"})
+                run.wait_for("rankpool: test stall in write_output on rank 0")
+                kill_session(run.proc.pid)
+                run.proc.wait(timeout=30)
+                run.join_readers()
+                left = self.temporaries(folder)
+                self.assertEqual(len(left), 2, left)  # the HDF5 file and the companion whose lock is gone
+                tmp = [name for name in left if name.endswith(".tmp")][0]
+                result = rerun(["square", "--io", io, "--n", "1000", "--output", "out.h5"], folder)
+                self.assertEqual(result.stderr, f"rankpool: removed {tmp} left by a killed run\n")
+                self.assertEqual(files_under(folder), ["out.h5"])
+                self.assertSquared(folder / "out.h5", generate(1000))
+
+    def test_a_live_job_keeps_its_files(self):
+        # The first job is held inside write_output with its temporary file written up to there; the second
+        # writes the same output meanwhile and must leave the first job's files alone.
+        first = Interruptible(["square", "--n", "2000000", "--seed", "1", "--output", "out.h5"], self.dir,
+                              env={"RANKPOOL_TEST_STALL": "write_output:1:8"})
+        first.wait_for("rankpool: test stall in write_output on rank 1")
+        held = self.temporaries(self.dir)
+        self.assertEqual(len(held), 2, held)
+        second = rerun(["square", "--n", "1000", "--seed", "2", "--output", "out.h5"], self.dir)
+        self.assertNotIn("removed", second.stderr)
+        self.assertEqual(self.temporaries(self.dir), held, "the live job's files were touched")
+        first.proc.wait(timeout=120)  # the stall ends after 8 s, then the first job finishes
+        first.join_readers()
+        self.assertEqual(first.proc.returncode, 0, "".join(first.out + first.err))
+        self.assertEqual(files_under(self.dir), ["out.h5"])
+        self.assertSquared(self.dir / "out.h5", generate(2_000_000, seed=1))
 
 
 class FetchKilledRankTest(FetchTestCase):

@@ -2,11 +2,22 @@
 few seconds on every rank, exits non-zero with one "interrupted" line, removes its temporary files and
 the folders it created, and leaves earlier good files intact."""
 import subprocess
+import tempfile
+from pathlib import Path
 
 from fetch_testing import FetchTestCase
 from fault_server import content
 from job_control import Interruptible, files_under, md5
 from rankpool_testing import BINARY, MPIEXEC, TempDirTestCase
+
+INTERRUPTED = "rankpool: interrupted (SIGTERM); stopped, temporary files removed"
+
+
+def writing(folder):
+    """True while a write of more than 64 MB into the job's temporary output is under way: the file
+    grows page by page inside that one system call (HDF5 writes a contiguous dataset in one pwrite)."""
+    sizes = [p.stat().st_size for p in folder.glob("out/squares.h5.rankpool-*.tmp")]
+    return any(64 << 20 < size < 700 << 20 for size in sizes)
 
 
 class SquareSignalTest(TempDirTestCase):
@@ -31,6 +42,45 @@ class SquareSignalTest(TempDirTestCase):
                 self.assertFalse((self.dir / "new").exists(), "a folder the run created was left")
 
 
+class InterruptEveryPhaseTest(TempDirTestCase):
+    """SIGTERM to mpirun in each phase of a job, in both I/O modes: exactly one "interrupted" line (from
+    rank 0's signal thread, whatever its main thread is doing), a non-zero exit, nothing left behind."""
+
+    def strike(self, io, at, n=200_000, stall=None):
+        """Starts the job in a fresh folder, waits for at(run), then SIGTERMs mpirun."""
+        folder = Path(tempfile.mkdtemp(dir=self.dir))
+        run = Interruptible(["square", "--n", str(n), "--io", io, "--output", "out/squares.h5",
+                             "--report", "out/report.json"], folder,
+                            env={"RANKPOOL_TEST_STALL": stall} if stall else None)
+        at(run)
+        code, out, err, seconds = run.interrupt("mpirun")
+        self.assertNotEqual(code, 0, out + err)
+        self.assertLess(seconds, 10, "the job did not stop promptly")  # a hang guard, not a timing
+        self.assertEqual(err.count("rankpool: interrupted"), 1, err)
+        self.assertIn(INTERRUPTED, err)
+        self.assertEqual(files_under(folder), [], "left behind")
+
+    def test_every_phase(self):
+        # start-up: rank 0 held before MPI_Init, so rank 1 waits inside MPI_Init.
+        phases = ["start-up", "memory_check", "generate", "write_input", "scatter", "square", "gather", "write_output",
+                  "commit"]
+        for io in ("root", "parallel"):
+            for phase in phases:
+                if io == "parallel" and phase in ("scatter", "gather"):
+                    continue  # no such phase: every rank reads and writes its own slice
+                with self.subTest(io=io, phase=phase):
+                    self.strike(io, lambda run, p=phase: run.wait_for(f"test stall in {p} on rank 0"),
+                                stall=f"{phase}:0")
+
+    def test_inside_a_long_write(self):
+        # 800 MB to write: rank 0's main thread spends most of a second inside one write system call
+        # (copying into the page cache, where no signal handler runs on that thread until it ends).
+        for io in ("root", "parallel"):
+            with self.subTest(io=io):
+                self.strike(io, lambda run: run.wait_until(lambda: writing(run.cwd), "a write of the output"),
+                            n=100_000_000)
+
+
 class FetchSignalTest(FetchTestCase):
     def test_interrupted_fetch_keeps_finished_files(self):
         # size= in the list: a rerun can tell a complete file from a missing one.
@@ -42,7 +92,8 @@ class FetchSignalTest(FetchTestCase):
         code, out, err, seconds = run.interrupt("mpirun", after=4)
         self.assertNotEqual(code, 0, out + err)
         self.assertLess(seconds, 10)
-        self.assertIn("rankpool: interrupted (SIGTERM)", err)
+        self.assertEqual(err.count("rankpool: interrupted"), 1, err)
+        self.assertIn(INTERRUPTED, err)
         names = files_under(self.dir / "out")
         self.assertEqual(names, [f"f{i}.bin" for i in range(4)], "finished files kept, nothing partial")
         for i in range(4):

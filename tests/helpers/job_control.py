@@ -26,6 +26,7 @@ class Interruptible:
     would) and collects its output as it comes."""
 
     def __init__(self, args, cwd, ranks=2, env=None):
+        self.cwd = Path(cwd)
         self.proc = subprocess.Popen([*MPIEXEC.split(), "-q", "--oversubscribe", "-np", str(ranks), BINARY, *args],
                                      cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      start_new_session=True, env=dict(os.environ, **(env or {})))
