@@ -130,6 +130,11 @@ print_exports() {
   echo "export OMPI_MCA_plm_rsh_agent=$repo/scripts/lib/node-agent"
   echo "export OMPI_MCA_btl=tcp,self,vader OMPI_MCA_pml=ob1"
   echo "export OMPI_MCA_btl_tcp_if_include=$subnet.0/24 OMPI_MCA_oob_tcp_if_include=$subnet.0/24"
+  # Slurm 22.05's PMIx plugin runs a fence without data (Open MPI's second one in MPI_Init) as a
+  # tree, which can release some nodes before every node has joined: a rank then gets MPI messages
+  # before its MPI library can take them and dies of SIGSEGV in MPI_Init (docs/cluster.md). The
+  # ring, Slurm's choice for fences with data, always waits for every node.
+  echo "export SLURM_PMIX_FENCE=ring"
 }
 
 do_status() {

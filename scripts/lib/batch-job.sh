@@ -22,6 +22,18 @@ copy_logs() {
   [[ -f $stderr_log && $stderr_log != "$stdout_log" ]] && cp -f -- "$stderr_log" "$out/slurm.err"
 } 2>/dev/null
 
+# To the ranks: srun would take a SIGTERM as an order to kill its step (SIGKILL, no clean-up), so
+# Slurm signals the job's steps instead; mpirun passes a signal on itself.
+# shellcheck disable=SC2317  # called by the traps
+pass_on() {
+  say "SIG$1 received ($(date -u +%Y-%m-%dT%H:%M:%SZ)): passing it on to rankpool, which stops and removes its temporary files"
+  if [[ $launcher == srun ]]; then
+    scancel --signal="$1" "$SLURM_JOB_ID" 2>/dev/null || true
+  else
+    kill -s "$1" "$launcher_pid" 2>/dev/null || true
+  fi
+}
+
 # batch_job square|fetch [--launcher srun|mpirun] [ARGS...]: `rankpool SUBCOMMAND` on every task of
 # this job, in the folder it was submitted from, outputs under runs/<job id>/ unless ARGS say
 # otherwise; exits with rankpool's exit code.
@@ -34,7 +46,8 @@ batch_job() {
     exit 0
   fi
 
-  local launcher=${RANKPOOL_LAUNCHER:-srun} args=() launch=()
+  launcher=${RANKPOOL_LAUNCHER:-srun}
+  local args=() launch=()
   while (($#)); do
     case $1 in
       --launcher) (($# >= 2)) || die "--launcher needs srun or mpirun" 2; launcher=$2; shift 2 ;;
@@ -78,10 +91,23 @@ batch_job() {
   say "started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   local command=("${launch[@]}" "$root/build/rankpool" "$subcommand" "${first[@]}" "${defaults[@]}" "${args[@]}")
   say "running: ${command[*]}"
+  # In the background, so that this shell can pass a SIGTERM or SIGINT on: with sbatch
+  # --signal=B:TERM@SECONDS Slurm warns this shell alone before the time limit. The launcher hands
+  # it to every rank, which stop cleanly; then the job ends before the limit, not killed at it.
+  "${command[@]}" &
+  launcher_pid=$!
+  trap 'pass_on TERM' TERM
+  trap 'pass_on INT' INT
   local code=0
-  "${command[@]}" || code=$?
+  while :; do  # a trapped signal cuts the wait short: wait again until the launcher has ended
+    code=0
+    wait "$launcher_pid" || code=$?
+    ((code > 128)) && kill -0 "$launcher_pid" 2>/dev/null || break
+  done
   if ((code == 0)); then
     say "done $(date -u +%Y-%m-%dT%H:%M:%SZ); outputs in $PWD/$out/"
+  elif ((code == 130 || code == 143)); then
+    say "rankpool $subcommand was interrupted (exit code $code, $(date -u +%Y-%m-%dT%H:%M:%SZ)): by the time limit, its --signal warning, scancel or Ctrl-C"
   else
     say "rankpool $subcommand failed with exit code $code ($(date -u +%Y-%m-%dT%H:%M:%SZ)); see the messages above"
   fi

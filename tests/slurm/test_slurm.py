@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fault_server import FaultServer, content
@@ -160,6 +161,31 @@ class SlurmTest(unittest.TestCase):
         got, attributes = read(out / "squares.h5")
         self.assertTrue((got == squares(generate(n))).all())
         self.assertEqual(json.loads((out / "report.json").read_text())["ranks"], 4)
+
+    def finished_job(self, *args, options=()):
+        """sbatch --wait, then the job's state at once (before MinJobAge forgets it): (code, job, log, state)."""
+        code, job, log = self.sbatch(*args, options=options, timeout=300)
+        return code, job, log, self.job_state(job)
+
+    def test_time_limit(self):
+        """An endless job past its time limit: Slurm's SIGTERM at the limit stops rankpool (TIMEOUT), and with
+        --signal=B:TERM@60 the batch script passes the warning on and the job stops itself first (FAILED,
+        143). Either way the log says rankpool was interrupted and nothing is left. Both run at once."""
+        endless = (SQUARE, "--n", 2_000_000, "--repeat", 1_000_000_000)
+        with ThreadPoolExecutor(2) as pool:
+            at_limit = pool.submit(self.finished_job, *endless, options=["--time=1"])
+            warned = pool.submit(self.finished_job, *endless, options=["--time=2", "--signal=B:TERM@60"])
+            for future, state in ((at_limit, ("TIMEOUT", "143:0")), (warned, ("FAILED", "143:0"))):
+                code, job, log, got = future.result()
+                with self.subTest(job=job, expected=state):
+                    self.assertEqual(got, state, log)
+                    self.assertEqual(log.count("rankpool: interrupted"), 1, log)
+                    self.assertIn("rankpool: interrupted (SIGTERM); stopped, temporary files removed", log)
+                    # At the limit Slurm signals the batch shell too; the warning reaches it alone.
+                    self.assertIn("rankpool-square: SIGTERM received", log)
+                    self.assertIn("rankpool square was interrupted (exit code 143,", log)
+                    out = self.submit_dir / "runs" / job
+                    self.assertEqual([p.name for p in out.iterdir()], ["slurm.out"])
 
     def test_square_failure(self):
         """A failing run: sbatch --wait returns rankpool's exit code, the message is in the log, no output."""
