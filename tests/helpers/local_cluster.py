@@ -4,12 +4,14 @@ with a real Slurm; see the script's header. Everything the jobs read and write g
 folder every node sees at the same path.
 """
 import os
+import re
 import shlex
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -52,6 +54,18 @@ def why_no_cluster():
     if subprocess.run(["unshare", "--net", "--mount", "--uts", "true"], capture_output=True).returncode != 0:
         return "cannot make namespaces here (needs CAP_SYS_ADMIN)"
     return None
+
+
+def finished_job_fields(job, env):
+    """scontrol's fields (JobState=..., ExitCode=...) of `job` once it has finished completing: sbatch --wait
+    can return while it still is, and slurm-local.sh's MinJobAge forgets a finished job 4 s later."""
+    deadline = time.monotonic() + 30
+    while True:
+        shown = subprocess.run(["scontrol", "show", "job", str(job)], env=env, capture_output=True, text=True)
+        fields = dict(re.findall(r"(\w+)=(\S*)", shown.stdout))
+        if fields.get("JobState") != "COMPLETING" or time.monotonic() > deadline:
+            return fields
+        time.sleep(0.1)
 
 
 class ClusterTestCase(unittest.TestCase):

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fault_server import FaultServer, content
-from local_cluster import free_port_pair
+from local_cluster import finished_job_fields, free_port_pair
 from rankpool_testing import generate, read, squares
 
 HERE = Path(__file__).resolve().parent
@@ -121,11 +121,9 @@ class SlurmTest(unittest.TestCase):
             subprocess.run(["scancel", *ids], env=self.env, capture_output=True)
 
     def job_state(self, job):
-        """(JobState, ExitCode) as scontrol shows them (jobs stay known for MinJobAge, 300 s)."""
-        shown = subprocess.run(["scontrol", "show", "job", str(job)], env=self.env, capture_output=True, text=True)
-        self.assertEqual(shown.returncode, 0, shown.stderr)
-        fields = dict(re.findall(r"(\w+)=(\S*)", shown.stdout))
-        return fields["JobState"], fields["ExitCode"]
+        """(JobState, ExitCode) as scontrol shows them once the job has finished."""
+        fields = finished_job_fields(job, self.env)
+        return fields.get("JobState"), fields.get("ExitCode")
 
     # --- tests ---
 
