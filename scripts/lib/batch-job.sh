@@ -91,9 +91,9 @@ batch_job() {
   say "started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   local command=("${launch[@]}" "$root/build/rankpool" "$subcommand" "${first[@]}" "${defaults[@]}" "${args[@]}")
   say "running: ${command[*]}"
-  # In the background, so that this shell can pass a SIGTERM or SIGINT on: with sbatch
-  # --signal=B:TERM@SECONDS Slurm warns this shell alone before the time limit. The launcher hands
-  # it to every rank, which stop cleanly; then the job ends before the limit, not killed at it.
+  # In the background, so that this shell can pass a SIGTERM or SIGINT on (pass_on): with sbatch
+  # --signal=B:TERM@SECONDS Slurm warns this shell alone before the time limit. Every rank then
+  # stops cleanly, and the job ends before the limit instead of being killed at it.
   "${command[@]}" &
   launcher_pid=$!
   trap 'pass_on TERM' TERM
