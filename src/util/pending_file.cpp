@@ -63,10 +63,13 @@ void PendingFile::hold_live_lock() {
         // Writable: NFS emulates flock with byte-range locks, and an exclusive one needs it.
         live_fd_ = ::open(live_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (live_fd_ < 0) return;
+        if (::flock(live_fd_, LOCK_EX | LOCK_NB) != 0) {  // no flock here: no companion, so nothing removes ours
+            release_live_lock();
+            return;
+        }
         struct stat status {};
-        // Unlinked already: another run's remove_abandoned_temporaries took it before the lock.
-        if (::flock(live_fd_, LOCK_EX | LOCK_NB) == 0 && ::fstat(live_fd_, &status) == 0 && status.st_nlink > 0) return;
-        release_live_lock();
+        if (::fstat(live_fd_, &status) == 0 && status.st_nlink > 0) return;
+        release_live_lock();  // unlinked already: another run's remove_abandoned_temporaries took it before the lock
     }
 }
 
